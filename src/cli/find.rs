@@ -1,0 +1,101 @@
+//! Arguments of the discovery commands: `handles` and `find`.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+/// `fedimigrate handles [FILE|-]`
+#[derive(Debug, Args)]
+pub struct HandlesArgs {
+    /// Text to scan (`-` or nothing: standard input)
+    pub input: Option<PathBuf>,
+
+    /// Print one JSON object per candidate, with the rule and the matched text
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also map bridged networks to their fediverse handles (flagged as bridges)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub bridges: Vec<Bridge>,
+}
+
+/// Bridges that map another network's handles into the fediverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Bridge {
+    /// Bluesky via Bridgy Fed: name.bsky.social → name.bsky.social@bsky.brid.gy
+    Bluesky,
+}
+
+/// `fedimigrate find ARCHIVE`
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// The archive: the .zip X gave you, or the folder it unpacks to
+    pub archive: PathBuf,
+
+    /// Profiles of the accounts you follow (CSV, JSON array or JSONL); repeatable
+    #[arg(long, value_name = "FILE")]
+    pub profiles: Vec<PathBuf>,
+
+    /// Fetch missing profiles from the X API (paid per lookup; asks first)
+    #[arg(long)]
+    pub x_api: bool,
+
+    /// File holding the X API bearer token (`-` reads standard input); else $X_BEARER_TOKEN
+    #[arg(long, value_name = "FILE")]
+    pub x_token_file: Option<PathBuf>,
+
+    /// Base URL of the X API
+    #[arg(long, value_name = "URL", default_value = "https://api.x.com")]
+    pub x_api_url: String,
+
+    /// Do not use cached verification results or profiles; ask again
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// Print one JSON document with every followed account
+    #[arg(long, conflicts_with = "jsonl")]
+    pub json: bool,
+
+    /// Print one JSON object per followed account, as each is done
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Write verified handles in Mastodon's import format (split every 20,000 rows)
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+
+    /// Also map bridged networks to fediverse handles (flagged as bridges)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub bridges: Vec<Bridge>,
+
+    /// How many verification requests may run at once
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub concurrency: usize,
+
+    /// How many requests may run at once against one host
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub per_host: usize,
+
+    /// Answer yes to questions (e.g. the X API cost)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+impl HandlesArgs {
+    /// Converts into the command's config.
+    pub fn into_config(self) -> crate::commands::handles::Config {
+        crate::commands::handles::Config {
+            input: self.input,
+            json: self.json,
+        }
+    }
+}
+
+impl FindArgs {
+    /// Validates into the command's config.
+    pub fn into_config(self) -> Result<crate::commands::find::Config, crate::exit::UsageError> {
+        Ok(crate::commands::find::Config {
+            archive: self.archive,
+        })
+    }
+}

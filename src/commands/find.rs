@@ -1,0 +1,15 @@
+//! `fedimigrate find`: which followed accounts are on the fediverse, verified.
+
+use super::Env;
+use crate::exit::Outcome;
+
+/// Validated options of this command.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub archive: std::path::PathBuf,
+}
+
+/// Runs the command.
+pub async fn run(_config: Config, _env: &Env) -> anyhow::Result<Outcome> {
+    anyhow::bail!("`find` is not built yet")
+}

@@ -1,0 +1,2 @@
+//! Finding friends: fediverse handles (parse, normalise), extraction from profile text (pure),
+//! profile sources, and verification (WebFinger, host-meta, NodeInfo).

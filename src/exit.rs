@@ -1,0 +1,174 @@
+//! Exit codes: the one place that turns a command's result into a process status.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done |
+//! | 1 | error (one plain sentence on stderr) |
+//! | 2 | usage error (bad flags or arguments) |
+//! | 3 | partial: some items failed; the state is saved and a rerun resumes |
+//! | 4 | authentication needed: run `fedimigrate login` |
+//! | 130 | interrupted (Ctrl-C) after the state was flushed |
+//!
+//! Errors are classified by downcasting the error chain to the marker types below, never by
+//! matching message strings.
+
+use std::process::ExitCode;
+
+/// The documented exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Done = 0,
+    Error = 1,
+    Usage = 2,
+    Partial = 3,
+    AuthNeeded = 4,
+    Interrupted = 130,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(status as u8)
+    }
+}
+
+/// What a command that finished without a fatal error reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was done.
+    Done,
+    /// Some items failed; the command already told the user which, and a rerun resumes.
+    Partial,
+}
+
+/// The user asked for something the command line cannot express validly (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The command needs credentials it does not have, or the server refused them (exit 4).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AuthNeeded(pub String);
+
+/// The user pressed Ctrl-C; the state was flushed before this error was returned (exit 130).
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted; progress is saved, run the same command again to continue")]
+pub struct Interrupted;
+
+/// Picks the exit status for an error by looking for the marker types in its chain.
+pub fn classify(err: &anyhow::Error) -> Status {
+    for cause in err.chain() {
+        if cause.is::<Interrupted>() {
+            return Status::Interrupted;
+        }
+        if cause.is::<AuthNeeded>() {
+            return Status::AuthNeeded;
+        }
+        if cause.is::<UsageError>() {
+            return Status::Usage;
+        }
+        if let Some(api) = cause.downcast_ref::<crate::fedi::ApiError>()
+            && api.is_auth_failure()
+        {
+            return Status::AuthNeeded;
+        }
+    }
+    Status::Error
+}
+
+/// True when the error is only a closed stdout (`fedimigrate export … | head`): not a failure.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints the error (if any) as one line on stderr and returns the process status.
+pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(Outcome::Done) => Status::Done.into(),
+        Ok(Outcome::Partial) => Status::Partial.into(),
+        Err(err) if is_broken_pipe(&err) => Status::Done.into(),
+        Err(err) => {
+            eprintln!("error: {}", one_line(&err));
+            classify(&err).into()
+        }
+    }
+}
+
+/// The whole context chain on one line, without repeating a cause that the outer message
+/// already quotes.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace('\n', " ")
+}
+
+/// Prints a clap error and maps it: `--help`/`--version` exit 0, everything else is usage (2).
+pub fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let _ = err.print();
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Status::Done.into(),
+        _ => Status::Usage.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn markers_pick_their_status_through_context() {
+        let auth = Err::<(), _>(AuthNeeded("x".into())).context("following");
+        assert_eq!(classify(&auth.unwrap_err()), Status::AuthNeeded);
+        let int = Err::<(), _>(Interrupted).context("posting");
+        assert_eq!(classify(&int.unwrap_err()), Status::Interrupted);
+        let usage = anyhow::Error::new(UsageError("bad --resolve".into()));
+        assert_eq!(classify(&usage), Status::Usage);
+        assert_eq!(classify(&anyhow::anyhow!("plain")), Status::Error);
+    }
+
+    #[test]
+    fn one_line_joins_the_chain_without_repeats() {
+        let err = Err::<(), _>(std::io::Error::other("disk full"))
+            .context("writing out.csv")
+            .unwrap_err();
+        assert_eq!(one_line(&err), "writing out.csv: disk full");
+    }
+
+    #[test]
+    fn broken_pipe_is_not_a_failure() {
+        let err = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(is_broken_pipe(&err));
+    }
+
+    #[test]
+    fn codes_are_the_documented_numbers() {
+        let pairs = [
+            (Status::Done, 0),
+            (Status::Error, 1),
+            (Status::Usage, 2),
+            (Status::Partial, 3),
+            (Status::AuthNeeded, 4),
+            (Status::Interrupted, 130),
+        ];
+        for (status, code) in pairs {
+            assert_eq!(status as u8, code);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Hermetic helpers: run the real binary with a clean environment and a temporary config dir.
+
+#![allow(dead_code)] // each test module uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The path of the built `fedimigrate` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_fedimigrate"))
+}
+
+/// A command for the binary with no inherited configuration, tokens or colours.
+pub fn command(config_dir: &Path) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", config_dir)
+        .env("FEDIMIGRATE_CONFIG_DIR", config_dir.join("config"))
+        .env("XDG_CACHE_HOME", config_dir.join("cache"))
+        .env("XDG_DATA_HOME", config_dir.join("data"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs the binary with `args` in a fresh temporary home and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().expect("temp dir");
+    command(home.path())
+        .args(args)
+        .output()
+        .expect("run fedimigrate")
+}
+
+/// stdout as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_every_command_and_exits_zero() {
+    let out = run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for cmd in [
+        "inspect", "export", "handles", "find", "login", "logout", "whoami",
+    ] {
+        assert!(text.contains(cmd), "{cmd} missing from --help");
+    }
+}
+
+#[test]
+fn a_usage_error_exits_two() {
+    let out = run(&["inspect"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--resolve", "nonsense", "whoami"]);
+    assert_eq!(out.status.code(), Some(2));
+}
