@@ -4,11 +4,17 @@
 //! It knows no API. `discover` (WebFinger, NodeInfo, the X API) and `fedi` (the Mastodon
 //! client) build on it.
 
+mod error;
+mod guard;
+mod http;
 mod resolve;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use error::NetError;
+pub use guard::{BlockedAddress, DnsFailure, Reach, is_public};
+pub use http::{Fetched, Http, MAX_REDIRECTS, host_of};
 pub use resolve::ResolveOverride;
 
 /// Network options from the global flags.

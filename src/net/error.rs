@@ -1,0 +1,151 @@
+//! What can go wrong on the wire, in words a user can act on.
+//!
+//! Every variant names the host (never a token or an `Authorization` header). Callers that
+//! keep per-host state (a dead host costs one timeout, not one per handle) match on the kind.
+
+use std::error::Error as StdError;
+
+use super::guard::{BlockedAddress, DnsFailure};
+
+/// A failed HTTP exchange.
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    #[error("no network: --offline is set")]
+    Offline,
+    #[error("{host} did not answer within {secs} seconds")]
+    Timeout { host: String, secs: u64 },
+    #[error("{host} refused the connection")]
+    Refused { host: String },
+    #[error(transparent)]
+    Dns(#[from] DnsFailure),
+    #[error(transparent)]
+    Blocked(#[from] BlockedAddress),
+    #[error("{host} is a private or local address, which fedimigrate does not contact")]
+    PrivateTarget { host: String },
+    #[error("could not connect to {host}: {reason}")]
+    Connect { host: String, reason: String },
+    #[error("the TLS certificate of {host} is not valid: {reason}")]
+    Tls { host: String, reason: String },
+    #[error("{host} sent too many redirects")]
+    TooManyRedirects { host: String },
+    #[error("{host} sent an answer larger than {limit} bytes")]
+    TooLarge { host: String, limit: usize },
+    #[error("{host} sent an answer that is not valid {what}: {reason}")]
+    Malformed {
+        host: String,
+        what: &'static str,
+        reason: String,
+    },
+    #[error("cannot use the CA certificate {path}: {reason}")]
+    CaCert { path: String, reason: String },
+    #[error("{url} is not a usable URL: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("request to {host} failed: {reason}")]
+    Other { host: String, reason: String },
+}
+
+impl NetError {
+    /// True for failures that say the host is unreachable right now (timeouts, refused or
+    /// failed connections, DNS failures): callers mark such a host dead for the run.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            NetError::Timeout { .. }
+                | NetError::Refused { .. }
+                | NetError::Dns(_)
+                | NetError::Connect { .. }
+                | NetError::Tls { .. }
+        )
+    }
+
+    /// True when the failure was a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, NetError::Timeout { .. })
+    }
+
+    /// Classifies a reqwest error for `host`.
+    pub(super) fn from_reqwest(host: &str, secs: u64, err: reqwest::Error) -> Self {
+        let host = host.to_string();
+        if let Some(blocked) = find_cause::<BlockedAddress>(&err) {
+            return NetError::Blocked(BlockedAddress {
+                host: blocked.host.clone(),
+            });
+        }
+        if let Some(dns) = find_cause::<DnsFailure>(&err) {
+            return NetError::Dns(DnsFailure {
+                host: dns.host.clone(),
+                reason: dns.reason.clone(),
+            });
+        }
+        if let Some(private) = find_cause::<RedirectRefused>(&err) {
+            return private.to_net_error();
+        }
+        if err.is_timeout() {
+            return NetError::Timeout { host, secs };
+        }
+        if let Some(tls) = find_cause::<rustls::Error>(&err) {
+            return NetError::Tls {
+                host,
+                reason: tls.to_string(),
+            };
+        }
+        if let Some(io) = find_cause::<std::io::Error>(&err) {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return NetError::Refused { host };
+            }
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return NetError::Timeout { host, secs };
+            }
+        }
+        let reason = innermost(&err);
+        if err.is_connect() {
+            NetError::Connect { host, reason }
+        } else {
+            NetError::Other { host, reason }
+        }
+    }
+}
+
+/// Raised by the redirect policy; turned back into a [`NetError`] by `from_reqwest`.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RedirectRefused {
+    #[error("too many redirects from {0}")]
+    TooMany(String),
+    #[error("redirect to private address {0}")]
+    Private(String),
+}
+
+impl RedirectRefused {
+    fn to_net_error(&self) -> NetError {
+        match self {
+            RedirectRefused::TooMany(host) => NetError::TooManyRedirects { host: host.clone() },
+            RedirectRefused::Private(host) => NetError::PrivateTarget { host: host.clone() },
+        }
+    }
+}
+
+/// Finds a cause of type `T`, also looking inside `io::Error`s (whose `source()` skips the
+/// error they wrap, which is where rustls and our resolver errors sit).
+fn find_cause<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(cause) = current {
+        if let Some(found) = cause.downcast_ref::<T>() {
+            return Some(found);
+        }
+        let wrapped = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &(dyn StdError + 'static));
+        current = wrapped.or_else(|| cause.source());
+    }
+    None
+}
+
+/// The deepest message in the chain: reqwest's outer messages repeat the URL.
+fn innermost(err: &(dyn StdError + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
