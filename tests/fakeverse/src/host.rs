@@ -1,0 +1,160 @@
+//! One virtual host: its routes, its misbehaviour switches, and what it was asked.
+//!
+//! Routes are plain closures `Fn(&Req) -> Option<Resp>`, tried in the order they were
+//! mounted; the first `Some` answers. Modules of this crate (and tests) mount the protocol
+//! routes they need; the switches here apply to every route of the host.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use crate::exchange::{Req, Resp};
+
+/// A route: answers the requests it recognises.
+pub type Route = Arc<dyn Fn(&Req) -> Option<Resp> + Send + Sync>;
+
+/// How the host misbehaves (applies before any route).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Routes answer; unknown paths get 404.
+    #[default]
+    Normal,
+    /// Accepts the connection and the request, then never answers (a dead host).
+    Hang,
+    /// Closes the connection without an answer.
+    Close,
+    /// Every request gets this status with an empty JSON object.
+    Status(u16),
+    /// Every answer is replaced by `size` bytes of JSON-ish junk (a body-cap test).
+    Oversize(usize),
+    /// Every answer's body is replaced by truncated, invalid JSON.
+    Malformed,
+    /// Every request is redirected (302) to this URL prefix + the original path and query.
+    RedirectTo(String),
+}
+
+/// A logged request.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub body: bytes::Bytes,
+}
+
+/// A virtual host.
+pub struct Host {
+    pub name: String,
+    routes: RwLock<Vec<Route>>,
+    mode: Mutex<Mode>,
+    latency: Mutex<Duration>,
+    /// Statuses to answer with before routes run, one per request (a burst of 5xx or 429).
+    upcoming: Mutex<VecDeque<Resp>>,
+    log: Mutex<Vec<Logged>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host").field("name", &self.name).finish()
+    }
+}
+
+impl Host {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            routes: RwLock::new(Vec::new()),
+            mode: Mutex::new(Mode::Normal),
+            latency: Mutex::new(Duration::ZERO),
+            upcoming: Mutex::new(VecDeque::new()),
+            log: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+        }
+    }
+
+    /// Adds a route (tried after the ones mounted before it).
+    pub fn mount(&self, route: impl Fn(&Req) -> Option<Resp> + Send + Sync + 'static) {
+        self.routes.write().expect("routes").push(Arc::new(route));
+    }
+
+    /// Sets how the host misbehaves.
+    pub fn set_mode(&self, mode: Mode) {
+        *self.mode.lock().expect("mode") = mode;
+    }
+
+    /// Adds a delay before every answer.
+    pub fn set_latency(&self, latency: Duration) {
+        *self.latency.lock().expect("latency") = latency;
+    }
+
+    /// Queues answers that the next requests get instead of their routes' (one each).
+    pub fn queue(&self, responses: impl IntoIterator<Item = Resp>) {
+        self.upcoming.lock().expect("queue").extend(responses);
+    }
+
+    /// Every request this host received, oldest first.
+    pub fn requests(&self) -> Vec<Logged> {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// How many requests this host received.
+    pub fn request_count(&self) -> usize {
+        self.log.lock().expect("log").len()
+    }
+
+    /// The most requests that were ever in progress at once on this host.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode.lock().expect("mode").clone()
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        *self.latency.lock().expect("latency")
+    }
+
+    pub(crate) fn record(&self, req: &Req) {
+        self.log.lock().expect("log").push(Logged {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.query.clone(),
+            headers: req.headers.clone(),
+            body: req.body.clone(),
+        });
+    }
+
+    /// Marks a request as started; the guard marks it finished when dropped.
+    pub(crate) fn enter(self: &Arc<Self>) -> InFlight {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(self.clone())
+    }
+
+    /// Routes the request (after the queue), or 404.
+    pub(crate) fn answer(&self, req: &Req) -> Resp {
+        if let Some(queued) = self.upcoming.lock().expect("queue").pop_front() {
+            return queued;
+        }
+        let routes = self.routes.read().expect("routes").clone();
+        routes
+            .iter()
+            .find_map(|route| route(req))
+            .unwrap_or_else(|| Resp::error(404, "Not Found"))
+    }
+}
+
+/// Decrements the in-flight count when a request ends (even if the client went away).
+pub(crate) struct InFlight(Arc<Host>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
