@@ -12,6 +12,7 @@ pub mod discover;
 pub mod exit;
 pub mod fedi;
 pub mod net;
+pub mod paths;
 pub mod ui;
 
 pub use cli::Cli;

@@ -17,8 +17,8 @@ pub fn command(config_dir: &Path) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", config_dir)
         .env("FEDIMIGRATE_CONFIG_DIR", config_dir.join("config"))
-        .env("XDG_CACHE_HOME", config_dir.join("cache"))
-        .env("XDG_DATA_HOME", config_dir.join("data"))
+        .env("FEDIMIGRATE_CACHE_DIR", config_dir.join("cache"))
+        .env("FEDIMIGRATE_DATA_DIR", config_dir.join("data"))
         .env("NO_COLOR", "1");
     cmd
 }
