@@ -1,2 +1,6 @@
 //! Finding friends: fediverse handles (parse, normalise), extraction from profile text (pure),
 //! profile sources, and verification (WebFinger, host-meta, NodeInfo).
+
+pub mod handle;
+
+pub use handle::{Handle, HandleError};
