@@ -4,7 +4,9 @@
 pub mod extract;
 pub mod handle;
 pub mod profile;
+pub mod profile_file;
 
 pub use extract::{Bridge, Candidate, ExtractOptions, Field, Rule, extract};
 pub use handle::{Handle, HandleError};
 pub use profile::{Evidence, Finding, Profile, ProfileSource, candidates, merge_profiles};
+pub use profile_file::{Format as ProfileFileFormat, ProfileFile, ProfileFileError};
