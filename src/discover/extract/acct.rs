@@ -63,7 +63,7 @@ fn bare_is_handle(text: &str, start: usize, handle: &Handle) -> bool {
         return false;
     }
     match context::before(text, start) {
-        Context::Mail => false,
+        Context::Other => false,
         Context::Fediverse => true,
         Context::Nothing => hosts::looks_federated(handle.host()),
     }

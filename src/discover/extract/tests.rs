@@ -627,7 +627,11 @@ fn several_handles_keep_their_order() {
         &[
             (
                 "Mastodon: @alice@mastodon.social\nPixelfed: https://pixelfed.social/alice\nhttps://lemmy.ml/u/alice",
-                &["alice@mastodon.social", "alice@lemmy.ml"],
+                &[
+                    "alice@mastodon.social",
+                    "alice@pixelfed.social",
+                    "alice@lemmy.ml",
+                ],
             ),
             (
                 "https://mas.to/@b first, then @a@mastodon.social, then c@fosstodon.org",
@@ -785,12 +789,96 @@ fn a_long_hostile_text_stays_fast() {
         text.push_str("@a@@b.c/..@@:@x.social/@/@ ");
     }
     text.push_str(&"a".repeat(100_000));
-    text.push_str("@mastodon.social");
+    text.push_str("@mastodon.social ");
+    for i in 0..20_000 {
+        text.push_str(&format!("1 x{i}@y.example "));
+    }
     let start = std::time::Instant::now();
     let _ = extract(&text, Field::Text, &ExtractOptions::default());
     assert!(
         start.elapsed() < std::time::Duration::from_secs(5),
         "took {:?}",
         start.elapsed()
+    );
+}
+
+#[test]
+fn markers_belong_to_their_clause() {
+    check(
+        "clauses",
+        &[
+            ("Mastodon fan. Reach me at jane@company.com", &[]),
+            ("Mastodon | jane@company.com", &[]),
+            ("Mastodon · jane@company.com", &[]),
+            (
+                "Mastodon/Fediverse: carol@smallserver.net",
+                &["carol@smallserver.net"],
+            ),
+            (
+                "Mastodon & Bluesky: carol@smallserver.net",
+                &["carol@smallserver.net"],
+            ),
+            (
+                "Also on Mastodon (carol@smallserver.net)",
+                &["carol@smallserver.net"],
+            ),
+            ("Fedi ➡️ carol@smallserver.net", &["carol@smallserver.net"]),
+            (
+                "Mastodon (new account, since 2022, mostly birds): carol@smallserver.net",
+                &["carol@smallserver.net"],
+            ),
+            ("XMPP: carol@jabber.social", &[]),
+            ("xmpp:carol@chat.social", &[]),
+            ("Signal/Matrix: carol@example.social", &[]),
+            (
+                "I post about mastodon.social stuff, mail carol@company.com",
+                &[],
+            ),
+            (
+                "@a@mastodon.social carol@company.com",
+                &["a@mastodon.social"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn links_in_markup_and_more_software() {
+    check(
+        "markup",
+        &[
+            (
+                "[Mastodon](https://mastodon.social/@alice)",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "<a href=\"https://mastodon.social/@alice\" rel=\"me\">Mastodon</a>",
+                &["alice@mastodon.social"],
+            ),
+            ("„@alice@chaos.social“", &["alice@chaos.social"]),
+            (
+                "https://mastodon.social/@aliceです",
+                &["alice@mastodon.social"],
+            ),
+            ("@alice@mastodon.social🐘", &["alice@mastodon.social"]),
+            ("https://pixelfed.social/alice", &["alice@pixelfed.social"]),
+            ("https://pixelfed.social/discover", &[]),
+            ("https://example.com/alice", &[]),
+            ("https://kbin.social/m/rust", &["rust@kbin.social"]),
+            (
+                "https://hubzilla.example.org/channel/alice",
+                &["alice@hubzilla.example.org"],
+            ),
+            (
+                "https://misskey.io/@yuki@mastodon.social",
+                &["yuki@mastodon.social"],
+            ),
+            (
+                "https://funkwhale.example/@band",
+                &["band@funkwhale.example"],
+            ),
+            ("!rust@programming.dev", &["rust@programming.dev"]),
+            ("alice+news@mastodon.social", &[]),
+        ],
     );
 }

@@ -8,7 +8,8 @@
 //! | `/web/@u` | [`Rule::WebUrl`] | Mastodon's web app |
 //! | `/@u@other`, `/web/@u@other` | [`Rule::RemoteViewUrl`] | an account of `other` seen from this server → `u@other` |
 //! | `/users/u` | [`Rule::UsersUrl`] | ActivityPub actor ids (Mastodon, Pleroma, GoToSocial) |
-//! | `/u/u`, `/user/u`, `/profile/u`, `/c/u`, `/a/u`, `/accounts/u`, `/video-channels/u` | [`Rule::PathUrl`] | Lemmy, BookWyrm, Friendica, PeerTube, diaspora* |
+//! | `/u/u`, `/user/u`, `/profile/u`, `/c/u`, `/a/u`, `/m/u`, `/accounts/u`, `/video-channels/u`, `/channel/u` | [`Rule::PathUrl`] | Lemmy, Kbin/Mbin, BookWyrm, Friendica, PeerTube, Hubzilla, diaspora* |
+//! | `/u` on a host named `pixelfed` | [`Rule::PathUrl`] | Pixelfed |
 //!
 //! Many non-fediverse sites use such paths too. `/@u` and `/users/u` are taken on any host
 //! except refused ones (and `/users/<digits>` never: numeric ids belong to pixiv, Stack
@@ -33,8 +34,17 @@ const PROFILE_PREFIXES: &[&str] = &[
     "profile",
     "c",
     "a",
+    "m",
     "accounts",
     "video-channels",
+    "channel",
+];
+
+/// Pixelfed serves profiles at `host/name`; these first segments are its own pages.
+#[rustfmt::skip]
+const PIXELFED_PAGES: &[&str] = &[
+    "about", "discover", "explore", "home", "i", "login", "notifications", "privacy",
+    "register", "search", "settings", "site", "terms", "timeline", "web",
 ];
 
 /// Characters a sentence may put right after a link.
@@ -124,6 +134,9 @@ fn classify(host: &str, segments: &[String]) -> Option<(Rule, Handle)> {
         };
         return at_path(host, name, rule);
     }
+    if rest.is_empty() && is_pixelfed(host) && !PIXELFED_PAGES.contains(&first.as_str()) {
+        return Some((Rule::PathUrl, Handle::new(first, host).ok()?));
+    }
     let (second, _) = rest.split_first()?;
     match first.as_str() {
         "web" => at_path(host, second.strip_prefix('@')?, Rule::WebUrl),
@@ -143,4 +156,9 @@ fn at_path(host: &str, name: &str, rule: Rule) -> Option<(Rule, Handle)> {
         Some((user, other)) => Some((Rule::RemoteViewUrl, Handle::new(user, other).ok()?)),
         None => Some((rule, Handle::new(name, host).ok()?)),
     }
+}
+
+/// A host named for Pixelfed (`pixelfed.social`, `pixelfed.de`, `mypixelfed.example`).
+fn is_pixelfed(host: &str) -> bool {
+    host.split('.').any(|label| label.contains("pixelfed"))
 }
