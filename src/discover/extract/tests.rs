@@ -530,6 +530,15 @@ fn profile_urls() {
                 "https://mastodon.social/web/@alice@chaos.social",
                 &["alice@chaos.social"],
             ),
+        ],
+    );
+}
+
+#[test]
+fn actor_and_other_software_urls() {
+    check(
+        "software urls",
+        &[
             ("https://hachyderm.io/users/bob", &["bob@hachyderm.io"]),
             ("https://example.net/users/bob", &["bob@example.net"]),
             (
@@ -686,85 +695,88 @@ fn the_bluesky_bridge_is_opt_in() {
     check_table("bridge off", Field::Text, &ExtractOptions::default(), &off);
 }
 
+/// Texts with one candidate each: its rule, original text and bridge flag.
+const EVIDENCE: &[(&str, Rule, &str, Option<Bridge>)] = &[
+    (
+        "hi @erin＠mastodon.online!",
+        Rule::AcctAt,
+        "@erin＠mastodon.online",
+        None,
+    ),
+    (
+        "Mastodon: carol@smallserver.net.",
+        Rule::AcctBare,
+        "carol@smallserver.net",
+        None,
+    ),
+    (
+        "x https://mastodon.social/@alice?lang=en.",
+        Rule::ProfileUrl,
+        "https://mastodon.social/@alice?lang=en",
+        None,
+    ),
+    (
+        "mastodon.social/web/@alice",
+        Rule::WebUrl,
+        "mastodon.social/web/@alice",
+        None,
+    ),
+    (
+        "https://hachyderm.io/users/bob",
+        Rule::UsersUrl,
+        "https://hachyderm.io/users/bob",
+        None,
+    ),
+    (
+        "https://mastodon.social/@alice/1093",
+        Rule::StatusUrl,
+        "https://mastodon.social/@alice/1093",
+        None,
+    ),
+    (
+        "https://mastodon.xyz/@Flipboard@flipboard.social",
+        Rule::RemoteViewUrl,
+        "https://mastodon.xyz/@Flipboard@flipboard.social",
+        None,
+    ),
+    (
+        "https://lemmy.world/u/alice",
+        Rule::PathUrl,
+        "https://lemmy.world/u/alice",
+        None,
+    ),
+    (
+        "(@al\u{200B}ice@mastodon.social)",
+        Rule::AcctAt,
+        "@al\u{200B}ice@mastodon.social",
+        None,
+    ),
+    (
+        "@a.bsky.social@bsky.brid.gy",
+        Rule::AcctAt,
+        "@a.bsky.social@bsky.brid.gy",
+        Some(Bridge::Bluesky),
+    ),
+    (
+        "🦋 @a.bsky.social",
+        Rule::Bridge,
+        "@a.bsky.social",
+        Some(Bridge::Bluesky),
+    ),
+    (
+        "bsky.app/profile/a.example",
+        Rule::Bridge,
+        "bsky.app/profile/a.example",
+        Some(Bridge::Bluesky),
+    ),
+];
+
 #[test]
 fn evidence_quotes_the_original_text_and_names_the_rule() {
     let bridge = ExtractOptions {
         bridges: vec![Bridge::Bluesky],
     };
-    let rows: &[(&str, Rule, &str, Option<Bridge>)] = &[
-        (
-            "hi @erin＠mastodon.online!",
-            Rule::AcctAt,
-            "@erin＠mastodon.online",
-            None,
-        ),
-        (
-            "Mastodon: carol@smallserver.net.",
-            Rule::AcctBare,
-            "carol@smallserver.net",
-            None,
-        ),
-        (
-            "x https://mastodon.social/@alice?lang=en.",
-            Rule::ProfileUrl,
-            "https://mastodon.social/@alice?lang=en",
-            None,
-        ),
-        (
-            "mastodon.social/web/@alice",
-            Rule::WebUrl,
-            "mastodon.social/web/@alice",
-            None,
-        ),
-        (
-            "https://hachyderm.io/users/bob",
-            Rule::UsersUrl,
-            "https://hachyderm.io/users/bob",
-            None,
-        ),
-        (
-            "https://mastodon.social/@alice/1093",
-            Rule::StatusUrl,
-            "https://mastodon.social/@alice/1093",
-            None,
-        ),
-        (
-            "https://mastodon.xyz/@Flipboard@flipboard.social",
-            Rule::RemoteViewUrl,
-            "https://mastodon.xyz/@Flipboard@flipboard.social",
-            None,
-        ),
-        (
-            "https://lemmy.world/u/alice",
-            Rule::PathUrl,
-            "https://lemmy.world/u/alice",
-            None,
-        ),
-        (
-            "(@al\u{200B}ice@mastodon.social)",
-            Rule::AcctAt,
-            "@al\u{200B}ice@mastodon.social",
-            None,
-        ),
-        (
-            "@a.bsky.social@bsky.brid.gy",
-            Rule::AcctAt,
-            "@a.bsky.social@bsky.brid.gy",
-            Some(Bridge::Bluesky),
-        ),
-        (
-            "🦋 @a.bsky.social",
-            Rule::Bridge,
-            "@a.bsky.social",
-            Some(Bridge::Bluesky),
-        ),
-        (
-            "bsky.app/profile/a.example",
-            Rule::Bridge,
-            "bsky.app/profile/a.example",
-            Some(Bridge::Bluesky),
-        ),
-    ];
+    let rows = EVIDENCE;
     for (text, rule, matched, bridged) in rows {
         let got = extract(text, Field::Name, &bridge);
         assert_eq!(got.len(), 1, "{text:?} → {got:?}");
@@ -879,6 +891,88 @@ fn links_in_markup_and_more_software() {
             ),
             ("!rust@programming.dev", &["rust@programming.dev"]),
             ("alice+news@mastodon.social", &[]),
+        ],
+    );
+}
+
+#[test]
+fn real_world_bio_shapes() {
+    check(
+        "bios",
+        &[
+            (
+                "Senior engineer @Shopify. Opinions mine. he/him. 🐘 https://hachyderm.io/@jdoe",
+                &["jdoe@hachyderm.io"],
+            ),
+            (
+                "Now on Mastodon → jane@octodon.social ✨ (old account: @jane@mastodon.technology)",
+                &["jane@octodon.social", "jane@mastodon.technology"],
+            ),
+            (
+                "Writer. Agent: Jill at jill@literaryagency.com. Mastodon: @writer@zirk.us",
+                &["writer@zirk.us"],
+            ),
+            (
+                "PhD student @MIT | prev @Google | bsky: jdoe.bsky.social | fedi: jdoe@sigmoid.social",
+                &["jdoe@sigmoid.social"],
+            ),
+            (
+                "Follow me at social.example.com/@sam - this account is archived",
+                &["sam@social.example.com"],
+            ),
+            (
+                "Contact: hello@kimdesign.studio — Fediverse @kim@kimdesign.studio",
+                &["kim@kimdesign.studio"],
+            ),
+            (
+                "Unsplash: unsplash.com/@kim · Vero: vero.co/kim · Mastodon: mas.to/@kim",
+                &["kim@mas.to"],
+            ),
+            ("She/Her 🏳️‍🌈 | Toot me: @kim＠ｍａｓ．ｔｏ", &["kim@mas.to"]),
+        ],
+    );
+}
+
+#[test]
+fn more_real_world_bio_shapes() {
+    check(
+        "more bios",
+        &[
+            (
+                "Podcast: https://podcasts.apple.com/us/podcast/id123 YT: youtube.com/@kimcast",
+                &[],
+            ),
+            ("Email me: kim@kim.dev PGP: 0xDEADBEEF", &[]),
+            (
+                "Auch im Fediverse unterwegs: kim@social.tchncs.de",
+                &["kim@social.tchncs.de"],
+            ),
+            (
+                "Twitter-Account ruht. Neu: @kim@norden.social",
+                &["kim@norden.social"],
+            ),
+            ("ミスキー：kim@misskey.io", &["kim@misskey.io"]),
+            ("Matrix: @kim:matrix.org · XMPP: kim@jabber.ccc.de", &[]),
+            (
+                "Website: kim.example · Blog: kim.example/blog · RSS: kim.example/feed.xml",
+                &[],
+            ),
+            (
+                "Kim (she/her) | @kim@mastodon.social | kim.bsky.social | kim@kim.example",
+                &["kim@mastodon.social"],
+            ),
+            (
+                "@kim@mastodon.social, formerly @kim@mastodon.technology; email kim@example.com",
+                &["kim@mastodon.social", "kim@mastodon.technology"],
+            ),
+            (
+                "We've moved: @orgname@newsie.social · press: press@org.example",
+                &["orgname@newsie.social"],
+            ),
+            (
+                "Official account of ACME. Support: @acmesupport. Status: status.acme.com",
+                &[],
+            ),
         ],
     );
 }
