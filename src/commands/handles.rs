@@ -4,7 +4,7 @@
 //! Reads the whole input at once (the extractor needs each line's context, and inputs are
 //! bios, not logs). Never touches the network.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -48,6 +48,10 @@ struct JsonLine<'a> {
 
 /// Runs the command.
 pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
+    if config.input.is_none() && std::io::stdin().is_terminal() {
+        env.ui
+            .info("reading the text to scan from the terminal; end it with Ctrl-D");
+    }
     let text = read_input(config.input.as_deref())?;
     let opts = ExtractOptions {
         bridges: config.bridges,

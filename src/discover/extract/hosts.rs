@@ -129,7 +129,7 @@ const KNOWN_INSTANCES: &[&str] = &[
     "chirp.social", "det.social", "vis.social", "sueden.social", "masto.ai", "gamedev.place",
     "historians.social", "neuromatch.social", "ecoevo.social", "genomic.social",
     "astrodon.social", "spacey.space", "toot.community", "toot.wales", "glasgow.social",
-    "mstdn.ca", "mastodon.au", "aus.social", "mastodon.nz", "union.place", "lgbtqia.space",
+    "mstdn.ca", "mastodon.au", "mastodon.nz", "union.place", "lgbtqia.space",
     "cyberplace.social", "woof.tech", "catcatnya.com", "social.lol", "snabelen.no",
     "mastodon.green", "toot.io", "social.anoxinon.de", "fulda.social", "nerdculture.de",
 ];

@@ -25,7 +25,7 @@
 //!   "Misskey:", "Fediverse", 🐘, 🦣, ⓜ; glued or not), or a host that *looks federated*: a
 //!   label such as `social`, `mastodon`, `mstdn`, `misskey`, `lemmy`, `pixelfed`, `toot`,
 //!   `fedi`, a label containing `todon`, `masto`, `fedi`…, a Bridgy Fed host, or one of
-//!   ~180 well-known instances (a short list written for this project in [`hosts`]). Even
+//!   ~140 well-known instances (a short list written for this project in [`hosts`]). Even
 //!   then it is refused as a role mailbox (`press@`, `contact@`, `info@`…), after an e-mail
 //!   marker ("E-mail:", "contact", "Business inquiries", `mailto:`, ✉), or on an e-mail
 //!   provider's domain.
