@@ -5,7 +5,8 @@
 //! Looks back at most [`WINDOW_WORDS`] words and never past the start of the clause (a line
 //! break, `|`, `·`, `•`, or a sentence end such as ". "); the nearest marker wins, so
 //! "Mastodon: @a@b.social · Mail: jane@company.com" reads both right. Words that are part of
-//! a host, URL or handle (`mastodon` in `mastodon.social`) are not markers.
+//! a host, URL or handle (`mastodon` in `mastodon.social`) are not markers, and a marker
+//! followed by another address belongs to that one ("Mastodon: @a@b.social, jane@corp.com").
 
 use std::ops::Range;
 
@@ -67,6 +68,9 @@ pub fn before(text: &str, at: usize) -> Context {
             return Context::Nothing;
         };
         end = start;
+        if next_to_at_sign(text, start, start + word.len()) {
+            return Context::Nothing; // another address stands between: its marker, not ours
+        }
         if is_embedded(text, floor..at, start, start + word.len()) {
             continue;
         }
@@ -107,6 +111,12 @@ fn previous_word(text: &str, floor: usize, mut end: usize) -> Option<(usize, &st
 fn ends_clause(c: char, next: Option<char>) -> bool {
     matches!(c, '\n' | '|' | '·' | '•' | '。' | '！' | '？')
         || (matches!(c, '.' | '!' | '?') && next.is_some_and(char::is_whitespace))
+}
+
+/// True when the word is part of an address or a link to one (`alice`, `social` in
+/// `@alice@det.social`, `mas.to/@alice`).
+fn next_to_at_sign(text: &str, start: usize, end: usize) -> bool {
+    char_before(text, start) == Some('@') || char_at(text, end) == Some('@')
 }
 
 /// True when the word is glued into a host, URL or handle: next to `@`, between letters and

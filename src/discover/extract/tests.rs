@@ -850,6 +850,11 @@ fn markers_belong_to_their_clause() {
                 "@a@mastodon.social carol@company.com",
                 &["a@mastodon.social"],
             ),
+            (
+                "Mastodon: @a@b.social, work: jane@company.com",
+                &["a@b.social"],
+            ),
+            ("Mastodon: mas.to/@a jane@company.com", &["a@mas.to"]),
         ],
     );
 }
