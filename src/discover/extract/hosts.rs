@@ -41,7 +41,9 @@ const NOT_FEDERATED: &[&str] = &[
     "stackoverflow.com", "stackexchange.com", "superuser.com", "serverfault.com",
     "askubuntu.com", "quora.com", "researchgate.net", "academia.edu", "orcid.org",
     "scratch.mit.edu", "codewars.com", "leetcode.com", "kaggle.com", "speedrun.com",
-    "trakt.tv", "kitsu.io", "myanimelist.net", "osu.ppy.sh",
+    "trakt.tv", "kitsu.io", "myanimelist.net", "osu.ppy.sh", "archiveofourown.org", "ao3.org",
+    "credly.com", "fiverr.com", "myminifactory.com", "tenor.com", "habr.com", "pikabu.ru",
+    "hubpages.com", "teletype.in",
     // chat, shorteners, big portals
     "t.me", "telegram.me", "wa.me", "discord.gg", "discord.com", "matrix.to", "bit.ly",
     "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "google.com", "apple.com", "amazon.com",
