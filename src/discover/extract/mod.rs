@@ -2,17 +2,17 @@
 //! network; what it returns are *candidates*, for verification to confirm.
 //!
 //! # How it reads text
-//! 1. **Clean-up** ([`normalize`]): NFKC per character (full-width `＠`, 𝚖𝚊𝚝𝚑 letters,
+//! 1. **Clean-up** (`normalize`): NFKC per character (full-width `＠`, 𝚖𝚊𝚝𝚑 letters,
 //!    full-width punctuation), zero-width characters, soft hyphens and bidi controls removed,
 //!    🐘 🦣 ⓜ and ✉ 📧 kept as marker symbols, `…` made a separator. Every character remembers
 //!    where it came from, so [`Candidate::matched`] quotes the original text.
-//! 2. **Tokens** ([`tokens`]): runs of the characters handles and URLs are made of. Spaces,
+//! 2. **Tokens** (`tokens`): runs of the characters handles and URLs are made of. Spaces,
 //!    quotes (“ ” ‘ ’ « »), brackets, `,` `;` `|` `!` `*`, CJK punctuation (・、。「」《》)
 //!    and CJK script separate tokens, so handles glued to Japanese text still come out.
 //! 3. **Rules**, per token, in order of appearance:
-//!    - a link (`http(s)://…`, or `host.tld/…` without a scheme): [`urls`];
-//!    - every `@` with a username before it and a host after it: [`acct`];
-//!    - with the Bluesky bridge on, `name.bsky.social`: [`bluesky`].
+//!    - a link (`http(s)://…`, or `host.tld/…` without a scheme): `urls`;
+//!    - every `@` with a username before it and a host after it: `acct`;
+//!    - with the Bluesky bridge on, `name.bsky.social`: `bluesky`.
 //! 4. **Deduplication**: one candidate per handle and text, first appearance kept.
 //!
 //! # Precision and recall
@@ -21,18 +21,23 @@
 //! - `@user@host` (with the leading `@`) is a handle on any valid public host that is not
 //!   refused: people do not write e-mail addresses that way.
 //! - A bare `user@host` is an e-mail address unless there is evidence: a fediverse marker
-//!   within a few words before it on the same line ("Mastodon:", "fedi", "Toot:",
-//!   "Misskey:", "Fediverse", 🐘, 🦣, ⓜ; glued or not), or a host that *looks federated*: a
+//!   within a few words before it in the same clause, with no other address in between
+//!   ("Mastodon:", "fedi", "Toot:", "Misskey:", "Fediverse", マストドン, 🐘, 🦣, ⓜ; glued or
+//!   not; see `context`), or a host that *looks federated*: a
 //!   label such as `social`, `mastodon`, `mstdn`, `misskey`, `lemmy`, `pixelfed`, `toot`,
 //!   `fedi`, a label containing `todon`, `masto`, `fedi`…, a Bridgy Fed host, or one of
-//!   ~140 well-known instances (a short list written for this project in [`hosts`]). Even
+//!   ~140 well-known instances (a short list written for this project in `hosts`). Even
 //!   then it is refused as a role mailbox (`press@`, `contact@`, `info@`…), after an e-mail
-//!   marker ("E-mail:", "contact", "Business inquiries", `mailto:`, ✉), or on an e-mail
-//!   provider's domain.
+//!   or chat marker ("E-mail:", "contact", "Business inquiries", `mailto:`, "XMPP:", ✉), or
+//!   on an e-mail provider's domain. Precision wins here because e-mail addresses in bios far
+//!   outnumber handles written without their leading `@`.
+//! - Links: `/@name` and `/users/name` count on any host that is not refused; the generic
+//!   paths (`/u/`, `/c/`, `/profile/`…) only on fediverse-looking hosts or after a marker;
+//!   see `urls`.
 //! - Hosts are refused when they are sites that do not federate but use `/@name`-style paths
 //!   or appear in bios (Medium, YouTube, TikTok, Substack, pronouns.page, Instagram,
 //!   linktr.ee, Twitter/X, counter.social, Bluesky outside the bridge…) and e-mail
-//!   providers; see [`hosts`].
+//!   providers; see `hosts`.
 //! - Not handles by shape: Matrix ids (`@u:server`, no second `@`), Twitter mentions
 //!   (`@name`, no host), Discord tags, version strings (`pkg@1.2.3`: the top-level label must
 //!   be letters), npm scopes (`@scope/pkg@1`), `git@host:repo`, `user@host:port`,

@@ -1,7 +1,7 @@
 //! Profile files (`find --profiles FILE`): profiles of followed accounts exported by another
 //! tool, a browser extension, or captured from X itself. Accepts CSV (also TSV and
 //! semicolon-separated), a JSON document or JSONL; the format is read from the content, not
-//! the file name. See [`columns`] for the accepted column names and [`json`] for the X
+//! the file name. See `columns` for the accepted column names and `json` for the X
 //! object shapes.
 //!
 //! Parsing works on a reader; [`read`] only opens the file. Never fetches anything and never
