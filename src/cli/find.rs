@@ -10,7 +10,7 @@ pub struct HandlesArgs {
     /// Text to scan (`-` or nothing: standard input)
     pub input: Option<PathBuf>,
 
-    /// Print one JSON object per candidate, with the rule and the matched text
+    /// Print JSONL: one object per handle with `handle`, `rule`, `matched` and `bridge`
     #[arg(long)]
     pub json: bool,
 
@@ -82,11 +82,20 @@ pub struct FindArgs {
 }
 
 impl HandlesArgs {
-    /// Converts into the command's config.
+    /// Converts into the command's config; `-` means standard input, like no file at all.
     pub fn into_config(self) -> crate::commands::handles::Config {
         crate::commands::handles::Config {
-            input: self.input,
+            input: self.input.filter(|path| path.as_os_str() != "-"),
             json: self.json,
+            bridges: self.bridges.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<Bridge> for crate::discover::Bridge {
+    fn from(bridge: Bridge) -> Self {
+        match bridge {
+            Bridge::Bluesky => crate::discover::Bridge::Bluesky,
         }
     }
 }

@@ -1,2 +1,12 @@
 //! Finding friends: fediverse handles (parse, normalise), extraction from profile text (pure),
-//! profile sources, and verification (WebFinger, host-meta, NodeInfo).
+//! profile records and profile files, and verification (WebFinger, host-meta, NodeInfo).
+
+pub mod extract;
+pub mod handle;
+pub mod profile;
+pub mod profile_file;
+
+pub use extract::{Bridge, Candidate, ExtractOptions, Field, Rule, extract};
+pub use handle::{Handle, HandleError};
+pub use profile::{Evidence, Finding, Profile, ProfileSource, candidates, merge_profiles};
+pub use profile_file::{Format as ProfileFileFormat, ProfileFile, ProfileFileError};

@@ -1,0 +1,126 @@
+//! Character classes and the tokenizer: splits cleaned-up text into runs that could hold a
+//! handle or a URL. Everything else — spaces, quotes, brackets, `,` `;` `|` `!` `*`, CJK
+//! punctuation and CJK script, emoji — separates tokens.
+//!
+//! Never judges a token; the rules in [`super::acct`], [`super::urls`] and
+//! [`super::bluesky`] do.
+
+use std::ops::Range;
+
+/// True for characters a token may contain: what handles and URLs are made of.
+pub fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '@' | '.' | '_' | '-' | '/' | ':' | '?' | '#' | '=' | '&' | '%' | '+' | '~'
+        )
+        || is_foreign_letter(c)
+}
+
+/// True for characters of a username: Mastodon's `[a-z0-9_.-]` (case-insensitive).
+pub fn is_user_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
+}
+
+/// True for characters of a host name, IDN letters included.
+pub fn is_host_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-') || is_foreign_letter(c)
+}
+
+/// A non-ASCII letter or digit that may be part of an IDN host. Chinese, Japanese and Korean
+/// scripts are excluded on purpose: in bios they are glued to handles without spaces
+/// ("連絡は@kana@pawoo.netまで"), while CJK domain names are rare on the fediverse and still
+/// work in their punycode form.
+fn is_foreign_letter(c: char) -> bool {
+    !c.is_ascii() && c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Han, kana, Hangul and their compatibility blocks.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'
+        | '\u{2E80}'..='\u{9FFF}'
+        | '\u{A960}'..='\u{A97F}'
+        | '\u{AC00}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF66}'..='\u{FFDC}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Byte ranges of the tokens of `text`, in order.
+pub fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = None;
+    let mut chars = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (at, c) in chars.by_ref() {
+            match (start, is_token_char(c)) {
+                (None, true) => start = Some(at),
+                (Some(from), false) => {
+                    start = None;
+                    return Some(from..at);
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// The character just before byte `at` in `text`, if any.
+pub fn char_before(text: &str, at: usize) -> Option<char> {
+    text[..at].chars().next_back()
+}
+
+/// The character starting at byte `at` in `text`, if any.
+pub fn char_at(text: &str, at: usize) -> Option<char> {
+    text[at..].chars().next()
+}
+
+/// Moves `at` left while the character before it satisfies `keep`, stopping at `floor`.
+pub fn scan_left(text: &str, floor: usize, mut at: usize, keep: impl Fn(char) -> bool) -> usize {
+    while at > floor {
+        match char_before(text, at) {
+            Some(c) if keep(c) => at -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    at
+}
+
+/// Moves `at` right while the character at it satisfies `keep`, stopping at `ceiling`.
+pub fn scan_right(text: &str, ceiling: usize, mut at: usize, keep: impl Fn(char) -> bool) -> usize {
+    while at < ceiling {
+        match char_at(text, at) {
+            Some(c) if keep(c) => at += c.len_utf8(),
+            _ => break,
+        }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokens(text).map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn splits_on_punctuation_quotes_and_cjk() {
+        assert_eq!(
+            words("(“@bob@infosec.exchange”);x|y 絵描き・@kana@pawoo.netまで"),
+            ["@bob@infosec.exchange", "x", "y", "@kana@pawoo.net"]
+        );
+    }
+
+    #[test]
+    fn keeps_urls_and_idn_hosts_whole() {
+        assert_eq!(
+            words("see https://bücher.example/@a?x=1#top, ok"),
+            ["see", "https://bücher.example/@a?x=1#top", "ok"]
+        );
+    }
+}
