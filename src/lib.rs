@@ -6,6 +6,7 @@
 //! client. See `DESIGN.md` in the team's shared folder for the whole plan.
 
 pub mod archive;
+pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod discover;

@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod handle;
+pub mod import_csv;
 pub mod profile;
 pub mod profile_file;
 
