@@ -130,19 +130,18 @@ impl ArchiveError {
             err
         };
         match kind {
-            io::ErrorKind::InvalidData => {
-                // The zip reader reports bad checksums, broken deflate streams and entries
-                // that inflate past their declared size this way.
-                let detail = String::from("its compressed data is corrupt");
+            // The zip reader reports bad checksums, broken deflate streams and entries
+            // that end early this way.
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof | io::ErrorKind::Other => {
+                let detail = match err.to_string().to_lowercase() {
+                    text if text.is_empty() => "its compressed data is corrupt".into(),
+                    text => text,
+                };
                 Self::Damaged {
                     place: place.clone(),
                     detail,
                 }
             }
-            io::ErrorKind::UnexpectedEof => Self::Damaged {
-                place: place.clone(),
-                detail: "its compressed data ends early".into(),
-            },
             _ => Self::ReadEntry {
                 place: place.clone(),
                 source: err,

@@ -43,7 +43,7 @@ pub(crate) struct AccountRef {
 
 /// A liked tweet (`like.js`). The archive has no date for likes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all(deserialize = "camelCase", serialize = "snake_case"))]
 pub struct Like {
     /// The liked tweet's id.
     #[serde(default, deserialize_with = "de::id")]

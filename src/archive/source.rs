@@ -318,23 +318,46 @@ impl<R: Read> Capped<R> {
     }
 }
 
+impl<R> Capped<R> {
+    /// Inside a zip, a read error is damage to the archive (bad deflate data, bad checksum),
+    /// whatever kind the decompressor gave it.
+    fn damaged(&self, err: io::Error) -> io::Error {
+        if !self.place.zipped || err.get_ref().is_some_and(|e| e.is::<ArchiveError>()) {
+            return err;
+        }
+        io::Error::other(ArchiveError::Damaged {
+            place: self.place.clone(),
+            detail: err.to_string().to_lowercase(),
+        })
+    }
+}
+
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.left == 0 {
             // Probe one byte: anything past the declared end is an overrun.
             let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe)? {
-                0 => Ok(0),
-                _ => Err(io::Error::other(ArchiveError::Oversize {
+            let overrun = || {
+                io::Error::other(ArchiveError::Oversize {
                     place: self.place.clone(),
                     declared: self.declared,
-                })),
+                })
+            };
+            return match self.inner.read(&mut probe) {
+                Ok(0) => Ok(0),
+                Ok(_) => Err(overrun()),
+                // The zip reader enforces the same limit and says so in its own words.
+                Err(err) if err.to_string().contains("declared") => Err(overrun()),
+                Err(err) => Err(self.damaged(err)),
             };
         }
         let want = buf
             .len()
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..want])?;
+        let n = self
+            .inner
+            .read(&mut buf[..want])
+            .map_err(|err| self.damaged(err))?;
         self.left -= n as u64;
         Ok(n)
     }
