@@ -641,3 +641,46 @@ fn thousands(n: usize) -> String {
     }
     out
 }
+
+/// The sample with its tweets copied until `data/tweets.js` passes 1 MB, the size from which
+/// the reader inflates on a second thread.
+fn big_sample() -> (Files, u64) {
+    let (mut modern, expect) = scenes::sample();
+    modern.parts = 1;
+    let plain: Vec<_> = modern
+        .tweets
+        .iter()
+        .filter(|t| t.edit_ids.is_empty() && !t.text.contains("Close friends"))
+        .cloned()
+        .collect();
+    let mut added = 0;
+    for k in 1..=6u64 {
+        for t in &plain {
+            let mut copy = t.clone();
+            copy.id += k * 1_000_000;
+            modern.tweets.push(copy);
+            added += 1;
+        }
+    }
+    (modern.build(), expect.tweets + added)
+}
+
+#[test]
+fn a_big_part_streams_through_the_inflate_thread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (files, tweets) = big_sample();
+    let js = files.get("data/tweets.js").expect("tweets.js").to_vec();
+    assert!(js.len() > 1 << 20, "tweets.js is only {} bytes", js.len());
+    let doc = inspect(&zip(dir.path(), "big.zip", &files));
+    assert_eq!(doc["counts"]["tweets"].as_u64(), Some(tweets));
+    let cut = js.len() * 7 / 10;
+    let mut broken = files.clone();
+    broken.add("data/tweets.js", js[..cut].to_vec());
+    assert_fails(
+        &zip(dir.path(), "big-cut.zip", &broken),
+        &[
+            "data/tweets.js in ",
+            &format!("cut off at byte {}", thousands(cut)),
+        ],
+    );
+}
