@@ -1,3 +1,556 @@
 //! Reading every Twitter archive layout, from a zip or an unpacked folder, as a stream.
 //!
-//! Never touches the network; never extracts the archive to disk.
+//! Never touches the network; never extracts the archive to disk; never holds a whole tweet
+//! file in memory. Other parts use this API:
+//!
+//! ```text
+//! Archive::open(path: &Path) -> Result<Archive, ArchiveError>   // .zip, folder, or its data/
+//! archive.layout() -> Layout                       // Grailbird | YtdTweet | YtdTweets
+//! archive.account() -> Result<Account, ArchiveError>   // id, username, display_name, past_usernames
+//! archive.following_ids() / followers_ids() / blocks() / mutes()
+//!     -> Result<Vec<String>, ArchiveError>         // account ids, archive order
+//! archive.for_each_account_id(Relation, |id: String| -> Result<ControlFlow<()>, E>) -> Result<u64, E>
+//! archive.for_each_tweet(|tweet: Tweet| -> Result<ControlFlow<()>, E>) -> Result<(), E>
+//! archive.for_each_like(|like: Like| -> Result<ControlFlow<()>, E>) -> Result<u64, E>
+//! archive.lists() -> Result<Vec<ListRef>, ArchiveError>
+//! archive.summary() -> Result<Summary, ArchiveError>   // what `inspect` prints
+//! archive.read_file(name, |reader| …)               // e.g. a MediaRef's `file`
+//! archive.warnings() -> Vec<String>                  // problems met so far, one sentence each
+//! ```
+//!
+//! `E` is the caller's error type (anything `From<ArchiveError>`, e.g. `anyhow::Error`).
+//! Tweets arrive normalised ([`Tweet`]): Twitter Circle and deleted tweets are never handed
+//! out, edited tweets only in their last version (held back and handed out after the others),
+//! long posts with their full text. Order otherwise follows the files, which is not
+//! chronological.
+//!
+//! Damaged optional files (likes, lists, the owner's files…) become warnings; damaged tweet
+//! files and anything that makes the tweets unsafe to use (an unreadable
+//! `twitter-circle-tweet.js`) are errors.
+
+mod account;
+mod date;
+mod de;
+mod error;
+mod files;
+mod grailbird;
+mod jsfile;
+mod lenient;
+mod manifest;
+mod media;
+mod notes;
+mod posfile;
+mod rawtweet;
+mod records;
+mod relations;
+mod source;
+mod summary;
+mod text;
+mod tweet;
+mod tweets;
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::de::IgnoredAny;
+
+pub use account::Account;
+pub use error::{ArchiveError, Place};
+pub use files::Layout;
+pub use media::{MediaKind, MediaRef};
+pub use relations::{Like, ListRef, ListRole, Relation};
+pub use summary::{Counts, Summary};
+pub use tweet::{Mention, Tweet};
+
+use account::{AccountRecord, Evidence, NameChangeRecord};
+use files::{FileSet, Kind, Part};
+use manifest::Manifest;
+use media::MediaIndex;
+use notes::{NoteRecord, Notes};
+use relations::{AccountRef, ListInfo};
+use source::Source;
+use tweets::Hidden;
+
+/// An opened archive. Cheap to keep around; every read streams from the zip or folder.
+#[derive(Debug)]
+pub struct Archive {
+    source: Source,
+    layout: Layout,
+    manifest: Option<Manifest>,
+    files: FileSet,
+    /// Grailbird's month files, or the YTD tweet parts.
+    tweet_parts: Vec<Part>,
+    /// Grailbird's `payload_details.js` total.
+    expected_total: Option<u64>,
+    account: Option<Account>,
+    media: MediaIndex,
+    warnings: Mutex<Vec<String>>,
+}
+
+impl Archive {
+    /// Opens an archive: a `.zip` file, its unpacked folder, or that folder's `data/`.
+    pub fn open(path: &Path) -> Result<Self, ArchiveError> {
+        let source = Source::open(path)?;
+        let mut warnings = Vec::new();
+        let manifest = read_manifest(&source, &mut warnings);
+        let files = FileSet::discover(&source, manifest.as_ref());
+        let (layout, tweet_parts, expected_total) =
+            pick_layout(&source, &files, manifest.is_some(), &mut warnings)?;
+        missing_parts(&source, &files, &tweet_parts, layout, &mut warnings);
+        let media = media_index(&source, manifest.as_ref(), layout);
+        let mut archive = Self {
+            source,
+            layout,
+            manifest,
+            files,
+            tweet_parts,
+            expected_total,
+            account: None,
+            media,
+            warnings: Mutex::new(warnings),
+        };
+        archive.account = archive.load_account();
+        Ok(archive)
+    }
+
+    /// The path the archive was opened from.
+    pub fn path(&self) -> &Path {
+        self.source.path()
+    }
+
+    /// The archive generation.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The owner of the archive.
+    pub fn account(&self) -> Result<Account, ArchiveError> {
+        self.account.clone().ok_or_else(|| ArchiveError::NoAccount {
+            path: self.path().to_path_buf(),
+        })
+    }
+
+    /// Problems met so far (while opening and reading), one sentence each, without repeats.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.lock().map(|w| w.clone()).unwrap_or_default()
+    }
+
+    /// The number of files in the tweet media folder(s).
+    pub fn media_files(&self) -> usize {
+        self.media.len()
+    }
+
+    /// Runs `f` on the bytes of one file of the archive (root-relative name, such as a
+    /// [`MediaRef`]'s `file`), capped at its declared size.
+    pub fn read_file<T, E>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut dyn Read) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<ArchiveError>,
+    {
+        let entry = self
+            .source
+            .find(name)
+            .ok_or_else(|| ArchiveError::ReadEntry {
+                place: self.source.place_of(name),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            })?;
+        self.source.with_stream(entry, f)
+    }
+
+    /// The account ids of `following.js` (in archive order).
+    pub fn following_ids(&self) -> Result<Vec<String>, ArchiveError> {
+        self.account_ids(Relation::Following)
+    }
+
+    /// The account ids of `follower.js`.
+    pub fn followers_ids(&self) -> Result<Vec<String>, ArchiveError> {
+        self.account_ids(Relation::Followers)
+    }
+
+    /// The account ids of `block.js`.
+    pub fn blocks(&self) -> Result<Vec<String>, ArchiveError> {
+        self.account_ids(Relation::Blocks)
+    }
+
+    /// The account ids of `mute.js`.
+    pub fn mutes(&self) -> Result<Vec<String>, ArchiveError> {
+        self.account_ids(Relation::Mutes)
+    }
+
+    fn account_ids(&self, relation: Relation) -> Result<Vec<String>, ArchiveError> {
+        let mut ids = Vec::new();
+        self.for_each_account_id::<ArchiveError>(relation, |id| {
+            ids.push(id);
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(ids)
+    }
+
+    /// Streams the account ids of one relation; returns how many were handed out.
+    pub fn for_each_account_id<E>(
+        &self,
+        relation: Relation,
+        mut f: impl FnMut(String) -> Result<ControlFlow<()>, E>,
+    ) -> Result<u64, E>
+    where
+        E: From<ArchiveError>,
+    {
+        let (kind, key) = relation.kind();
+        let mut count = 0;
+        self.each_record::<AccountRef, E>(kind, key, |rec| match rec.account_id {
+            Some(id) => {
+                count += 1;
+                f(id)
+            }
+            None => Ok(ControlFlow::Continue(())),
+        })?;
+        Ok(count)
+    }
+
+    /// Streams the liked tweets; returns how many were handed out.
+    pub fn for_each_like<E>(
+        &self,
+        mut f: impl FnMut(Like) -> Result<ControlFlow<()>, E>,
+    ) -> Result<u64, E>
+    where
+        E: From<ArchiveError>,
+    {
+        let mut count = 0;
+        self.each_record::<Like, E>(Kind::Like, "like", |like| {
+            count += 1;
+            f(like)
+        })?;
+        Ok(count)
+    }
+
+    /// The lists the owner created, is a member of, and subscribed to.
+    pub fn lists(&self) -> Result<Vec<ListRef>, ArchiveError> {
+        let mut out = Vec::new();
+        for role in ListRole::ALL {
+            self.each_record::<ListInfo, ArchiveError>(role.kind(), "userListInfo", |info| {
+                out.extend(info.url.map(|url| ListRef { role, url }));
+                Ok(ControlFlow::Continue(()))
+            })?;
+        }
+        Ok(out)
+    }
+
+    /// Streams every public tweet, normalised (see the module docs for what is left out).
+    pub fn for_each_tweet<E>(
+        &self,
+        f: impl FnMut(Tweet) -> Result<ControlFlow<()>, E>,
+    ) -> Result<(), E>
+    where
+        E: From<ArchiveError>,
+    {
+        let hidden = self.hidden(true)?;
+        let mut notes = self.notes();
+        let names = self.owner_names();
+        let owner = tweet::Owner {
+            id: self
+                .account
+                .as_ref()
+                .map(|a| a.id.as_str())
+                .filter(|id| !id.is_empty()),
+            names: &names,
+        };
+        let input = tweets::ScanInput {
+            source: &self.source,
+            parts: &self.tweet_parts,
+            hidden: &hidden,
+            notes: &mut notes,
+        };
+        let convert =
+            |raw: &rawtweet::RawTweet<'_>, id: &str, created, note: Option<&notes::Note>| {
+                let text = tweet::plain_text(raw);
+                tweet::normalise(raw, id, created, text, owner, &self.media, note)
+            };
+        tweets::scan(input, convert, f)?;
+        Ok(())
+    }
+
+    /// Every record of one kind, over all its present parts; returns per-part counts.
+    fn each_record<T, E>(
+        &self,
+        kind: Kind,
+        key: &str,
+        mut f: impl FnMut(T) -> Result<ControlFlow<()>, E>,
+    ) -> Result<Vec<(Part, u64)>, E>
+    where
+        T: serde::de::DeserializeOwned,
+        E: From<ArchiveError>,
+    {
+        let mut counts = Vec::new();
+        let mut stopped = false;
+        for part in self.files.parts(kind).iter().filter(|p| p.present) {
+            let Some(entry) = self.source.find(&part.name) else {
+                continue;
+            };
+            let outcome = records::each::<T, E>(&self.source, entry, key, |rec| {
+                let flow = f(rec)?;
+                stopped = flow.is_break();
+                Ok(flow)
+            })?;
+            if let Some(warning) = outcome.warning {
+                self.warn(warning);
+            }
+            counts.push((part.clone(), outcome.count));
+            if stopped {
+                break;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Circle and deleted tweet ids. An unreadable circle file is an error when `strict`
+    /// (those tweets must never leak), a warning otherwise.
+    fn hidden(&self, strict: bool) -> Result<Hidden, ArchiveError> {
+        let mut hidden = Hidden::default();
+        match self.tweet_ids(Kind::CircleTweet) {
+            Ok(ids) => hidden.circle = ids,
+            Err(err) if strict => return Err(err),
+            Err(err) => self.warn(format!(
+                "{err}; Twitter Circle tweets could not be left out"
+            )),
+        }
+        match self.tweet_ids(Kind::DeletedTweets) {
+            Ok(ids) => hidden.deleted = ids,
+            Err(err) => self.warn(format!("{err}; deleted tweets could not be recognised")),
+        }
+        Ok(hidden)
+    }
+
+    /// The ids in a tweet-shaped file (circle or deleted tweets), records wrapped or not.
+    fn tweet_ids(&self, kind: Kind) -> Result<HashSet<String>, ArchiveError> {
+        #[derive(serde::Deserialize)]
+        struct Ids {
+            #[serde(default, deserialize_with = "de::id")]
+            id_str: Option<String>,
+            #[serde(default, deserialize_with = "de::id")]
+            id: Option<String>,
+            #[serde(default)]
+            tweet: Option<Box<Ids>>,
+        }
+        let mut ids = HashSet::new();
+        let counts = self.each_record::<Ids, ArchiveError>(kind, "tweet", |rec| {
+            let Ids { id_str, id, tweet } = rec;
+            let found = match tweet {
+                Some(inner) => inner.id_str.or(inner.id),
+                None => id_str.or(id),
+            };
+            ids.extend(found);
+            Ok(ControlFlow::Continue(()))
+        })?;
+        self.check_counts(&counts);
+        Ok(ids)
+    }
+
+    /// The notes of `note-tweet.js`; an unreadable file is a warning (texts stay truncated).
+    fn notes(&self) -> Notes {
+        let mut notes = Vec::new();
+        let result =
+            self.each_record::<NoteRecord, ArchiveError>(Kind::NoteTweet, "noteTweet", |rec| {
+                notes.extend(rec.into_note());
+                Ok(ControlFlow::Continue(()))
+            });
+        match result {
+            Ok(counts) => self.check_counts(&counts),
+            Err(err) => self.warn(format!("{err}; long posts keep their shortened text")),
+        }
+        Notes::new(notes)
+    }
+
+    /// The owner's current and past usernames.
+    fn owner_names(&self) -> Vec<String> {
+        self.account
+            .as_ref()
+            .map(|a| {
+                std::iter::once(a.username.clone())
+                    .chain(a.past_usernames.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn load_account(&self) -> Option<Account> {
+        let mut evidence = Evidence {
+            manifest: self.manifest.as_ref().and_then(|m| m.user_info.clone()),
+            ..Evidence::default()
+        };
+        let account =
+            self.each_record::<AccountRecord, ArchiveError>(Kind::Account, "account", |rec| {
+                evidence.account.get_or_insert(rec);
+                Ok(ControlFlow::Continue(()))
+            });
+        self.warn_optional(account);
+        let changes = self.each_record::<NameChangeRecord, ArchiveError>(
+            Kind::ScreenNameChange,
+            "screenNameChange",
+            |rec| {
+                evidence.changes.push(rec.screen_name_change);
+                Ok(ControlFlow::Continue(()))
+            },
+        );
+        self.warn_optional(changes);
+        if self.layout == Layout::Grailbird {
+            let mut warnings = Vec::new();
+            evidence.details = grailbird::user_details(&self.source, &mut warnings);
+            warnings.into_iter().for_each(|w| self.warn(w));
+        }
+        evidence.merge()
+    }
+
+    /// Turns the error of an optional file into a warning.
+    fn warn_optional<T>(&self, result: Result<T, ArchiveError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.warn(format!("{err}; it was skipped"));
+                None
+            }
+        }
+    }
+
+    /// Records a warning once.
+    fn warn(&self, message: String) {
+        if let Ok(mut warnings) = self.warnings.lock()
+            && !warnings.contains(&message)
+        {
+            warnings.push(message);
+        }
+    }
+
+    /// Counts the records of an optional kind; problems become warnings.
+    fn count_optional(&self, kind: Kind, key: &str) -> u64 {
+        let counts = self
+            .each_record::<IgnoredAny, ArchiveError>(kind, key, |_| Ok(ControlFlow::Continue(())));
+        let Some(counts) = self.warn_optional(counts) else {
+            return 0;
+        };
+        self.check_counts(&counts);
+        counts.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Warns where a file holds another number of records than the manifest lists.
+    fn check_counts(&self, counts: &[(Part, u64)]) {
+        for (part, found) in counts {
+            if let Some(expected) = part.expected
+                && expected != *found
+            {
+                let source = if self.layout == Layout::Grailbird {
+                    "tweet_index.js"
+                } else {
+                    "manifest.js"
+                };
+                self.warn(format!(
+                    "{} holds {found} records but {source} lists {expected}",
+                    self.source.place_of(&part.name)
+                ));
+            }
+        }
+    }
+}
+
+/// Reads `manifest.js` if there is one; a damaged manifest is a warning (files are then
+/// found by name).
+fn read_manifest(source: &Source, warnings: &mut Vec<String>) -> Option<Manifest> {
+    let entry = source.find("data/manifest.js")?;
+    let place = source.place(entry);
+    let result = source.with_reader::<_, ArchiveError>(entry, |reader| {
+        let text = jsfile::read_small(reader, &place)?;
+        let body = jsfile::body(&text, &place)?.to_string();
+        match Manifest::parse(&body) {
+            Ok(m) => Ok(m),
+            Err(err) => lenient::to_json(&body)
+                .and_then(|json| Manifest::parse(&json).ok())
+                .ok_or_else(|| ArchiveError::Malformed {
+                    place: place.clone(),
+                    detail: jsfile::json_detail(&err),
+                }),
+        }
+    });
+    match result {
+        Ok(manifest) => Some(manifest),
+        Err(err) => {
+            warnings.push(format!("{err}; files were found by name instead"));
+            None
+        }
+    }
+}
+
+/// Decides the layout and the tweet parts.
+fn pick_layout(
+    source: &Source,
+    files: &FileSet,
+    has_manifest: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(Layout, Vec<Part>, Option<u64>), ArchiveError> {
+    if let Some(layout) = files.ytd_layout() {
+        return Ok((layout, files.parts(Kind::Tweets).to_vec(), None));
+    }
+    if grailbird::detect(source) {
+        let (parts, mut more) = grailbird::parts(source);
+        warnings.append(&mut more);
+        let total = grailbird::expected_total(source, warnings);
+        return Ok((Layout::Grailbird, parts, total));
+    }
+    let any_ytd = Kind::ALL.iter().any(|&k| files.has(k));
+    if has_manifest || any_ytd {
+        // An archive without tweets (or with tweet files X left out): the era decides.
+        let layout = if has_manifest {
+            Layout::YtdTweets
+        } else {
+            Layout::YtdTweet
+        };
+        return Ok((layout, Vec::new(), None));
+    }
+    Err(ArchiveError::NotTwitter {
+        path: source.path().to_path_buf(),
+    })
+}
+
+/// Warns about files the manifest (or Grailbird's index) lists but the archive lacks.
+fn missing_parts(
+    source: &Source,
+    files: &FileSet,
+    tweet_parts: &[Part],
+    layout: Layout,
+    warnings: &mut Vec<String>,
+) {
+    let listing = if layout == Layout::Grailbird {
+        "tweet_index.js"
+    } else {
+        "manifest.js"
+    };
+    let others = Kind::ALL
+        .iter()
+        .filter(|&&k| k != Kind::Tweets)
+        .flat_map(|&k| files.parts(k));
+    for part in tweet_parts.iter().chain(others) {
+        if !part.present {
+            warnings.push(format!(
+                "{} is listed in {listing} but missing from the archive",
+                source.place_of(&part.name)
+            ));
+        }
+    }
+}
+
+/// The tweet media folders: the manifest's, else the usual names.
+fn media_index(source: &Source, manifest: Option<&Manifest>, layout: Layout) -> MediaIndex {
+    if layout == Layout::Grailbird {
+        return MediaIndex::default();
+    }
+    let mut dirs = manifest.map(Manifest::media_dirs).unwrap_or_default();
+    if dirs.is_empty() {
+        dirs = vec!["data/tweets_media".into(), "data/tweet_media".into()];
+    }
+    dirs.dedup();
+    MediaIndex::new(&dirs, source.entries().iter().map(|e| e.name.as_str()))
+}

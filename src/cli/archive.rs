@@ -67,8 +67,24 @@ impl InspectArgs {
 impl ExportArgs {
     /// Converts into the command's config.
     pub fn into_config(self) -> crate::commands::export::Config {
+        use crate::commands::export::{Format, What};
         crate::commands::export::Config {
             archive: self.archive,
+            what: match self.what {
+                ExportWhat::Following => What::Following,
+                ExportWhat::Followers => What::Followers,
+                ExportWhat::Blocks => What::Blocks,
+                ExportWhat::Mutes => What::Mutes,
+                ExportWhat::Tweets => What::Tweets,
+                ExportWhat::Likes => What::Likes,
+                ExportWhat::Lists => What::Lists,
+            },
+            format: match self.format {
+                ExportFormat::Csv => Format::Csv,
+                ExportFormat::Json => Format::Json,
+                ExportFormat::Jsonl => Format::Jsonl,
+            },
+            output: self.output,
         }
     }
 }

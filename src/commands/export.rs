@@ -1,15 +1,251 @@
-//! `fedimigrate export`: write parsed archive records for scripts.
+//! `fedimigrate export`: write parsed archive records (follows, tweets, likes, lists) for
+//! scripts, as CSV, one JSON array, or JSON Lines.
+//!
+//! Records stream from the archive to the output one at a time, so memory stays flat whatever
+//! the archive's size. With `-o FILE` the output goes to a temporary file beside FILE that is
+//! renamed over it only when everything was written: a failure never leaves half a file.
+
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Serialize;
 
 use super::Env;
+use crate::archive::{Archive, Relation, Tweet};
 use crate::exit::Outcome;
 
 /// Validated options of this command.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub archive: std::path::PathBuf,
+    pub archive: PathBuf,
+    pub what: What,
+    pub format: Format,
+    /// `None` (or `-`) is standard output.
+    pub output: Option<PathBuf>,
+}
+
+/// The record kinds `export` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    Following,
+    Followers,
+    Blocks,
+    Mutes,
+    Tweets,
+    Likes,
+    Lists,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Jsonl,
 }
 
 /// Runs the command.
-pub async fn run(_config: Config, _env: &Env) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`export` is not built yet")
+pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
+    let warnings = tokio::task::spawn_blocking(move || export(&config))
+        .await
+        .context("the archive reader stopped unexpectedly")??;
+    for warning in warnings {
+        env.ui.warn(warning);
+    }
+    Ok(Outcome::Done)
+}
+
+/// Opens the archive and writes the records; returns the archive's warnings.
+fn export(config: &Config) -> anyhow::Result<Vec<String>> {
+    let archive = Archive::open(&config.archive)?;
+    match config.output.as_deref() {
+        Some(path) if path != Path::new("-") => {
+            write_atomically(path, |out| write(&archive, config, out))?
+        }
+        _ => write(&archive, config, &mut io::stdout().lock())?,
+    }
+    Ok(archive.warnings())
+}
+
+/// Writes the chosen records in the chosen format.
+fn write(archive: &Archive, config: &Config, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut sink = Sink::new(config.format, out);
+    match config.what {
+        What::Following => ids(archive, Relation::Following, &mut sink)?,
+        What::Followers => ids(archive, Relation::Followers, &mut sink)?,
+        What::Blocks => ids(archive, Relation::Blocks, &mut sink)?,
+        What::Mutes => ids(archive, Relation::Mutes, &mut sink)?,
+        What::Tweets => archive.for_each_tweet::<anyhow::Error>(|tweet| {
+            sink.record(&tweet, || TweetRow::from(&tweet))?;
+            Ok(ControlFlow::Continue(()))
+        })?,
+        What::Likes => {
+            archive.for_each_like::<anyhow::Error>(|like| {
+                sink.record(&like, || like.clone())?;
+                Ok(ControlFlow::Continue(()))
+            })?;
+        }
+        What::Lists => {
+            for list in archive.lists()? {
+                sink.record(&list, || list.clone())?;
+            }
+        }
+    }
+    sink.finish()
+}
+
+#[derive(Serialize, Clone)]
+struct IdRow {
+    account_id: String,
+}
+
+fn ids(archive: &Archive, relation: Relation, sink: &mut Sink<'_>) -> anyhow::Result<()> {
+    archive.for_each_account_id::<anyhow::Error>(relation, |account_id| {
+        let row = IdRow { account_id };
+        sink.record(&row, || row.clone())?;
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(())
+}
+
+/// A tweet flattened for CSV: lists become space-separated cells.
+#[derive(Serialize)]
+struct TweetRow<'a> {
+    id: &'a str,
+    created_at: String,
+    text: &'a str,
+    in_reply_to_status_id: Option<&'a str>,
+    in_reply_to_user_id: Option<&'a str>,
+    in_reply_to_screen_name: Option<&'a str>,
+    is_self_reply: bool,
+    is_retweet: bool,
+    is_quote: bool,
+    quoted_url: Option<&'a str>,
+    is_note: bool,
+    lang: Option<&'a str>,
+    mentions: String,
+    urls: String,
+    media_files: String,
+}
+
+impl<'a> From<&'a Tweet> for TweetRow<'a> {
+    fn from(t: &'a Tweet) -> Self {
+        let mentions: Vec<&str> = t.mentions.iter().map(|m| m.screen_name.as_str()).collect();
+        let media: Vec<&str> = t.media.iter().filter_map(|m| m.file.as_deref()).collect();
+        Self {
+            id: &t.id,
+            created_at: t
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            text: &t.text,
+            in_reply_to_status_id: t.in_reply_to_status_id.as_deref(),
+            in_reply_to_user_id: t.in_reply_to_user_id.as_deref(),
+            in_reply_to_screen_name: t.in_reply_to_screen_name.as_deref(),
+            is_self_reply: t.is_self_reply,
+            is_retweet: t.is_retweet,
+            is_quote: t.is_quote,
+            quoted_url: t.quoted_url.as_deref(),
+            is_note: t.is_note,
+            lang: t.lang.as_deref(),
+            mentions: mentions.join(" "),
+            urls: t.urls.join(" "),
+            media_files: media.join(" "),
+        }
+    }
+}
+
+/// Where records go, in one of the three formats.
+enum Sink<'w> {
+    Json {
+        out: io::BufWriter<&'w mut dyn Write>,
+        first: bool,
+    },
+    Jsonl(io::BufWriter<&'w mut dyn Write>),
+    Csv(Box<csv::Writer<&'w mut dyn Write>>),
+}
+
+impl<'w> Sink<'w> {
+    fn new(format: Format, out: &'w mut dyn Write) -> Self {
+        match format {
+            Format::Json => Sink::Json {
+                out: io::BufWriter::new(out),
+                first: true,
+            },
+            Format::Jsonl => Sink::Jsonl(io::BufWriter::new(out)),
+            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+        }
+    }
+
+    /// Writes one record: `full` for JSON, `flat()` for CSV.
+    fn record<T: Serialize, F: Serialize>(
+        &mut self,
+        full: &T,
+        flat: impl FnOnce() -> F,
+    ) -> anyhow::Result<()> {
+        match self {
+            Sink::Json { out, first } => {
+                out.write_all(if *first { b"[\n" } else { b",\n" })?;
+                *first = false;
+                serde_json::to_writer(&mut *out, full).map_err(io::Error::from)?;
+            }
+            Sink::Jsonl(out) => {
+                serde_json::to_writer(&mut *out, full).map_err(io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+            Sink::Csv(out) => out.serialize(flat()).map_err(csv_error)?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Sink::Json { mut out, first } => {
+                out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
+                out.flush()?;
+            }
+            Sink::Jsonl(mut out) => out.flush()?,
+            Sink::Csv(mut out) => out.flush()?,
+        }
+        Ok(())
+    }
+}
+
+/// Keeps a CSV write failure an `io::Error` (a closed pipe is then recognised as such).
+fn csv_error(err: csv::Error) -> anyhow::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(io) => io.into(),
+        other => anyhow::anyhow!("cannot write CSV: {other:?}"),
+    }
+}
+
+/// Runs `write` into a temporary file beside `path`, then renames it over `path`; on any
+/// failure the temporary file is removed and `path` is left as it was.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> anyhow::Result<()> {
+        let mut file = std::fs::File::create(&temp)
+            .with_context(|| format!("cannot create {}", temp.display()))?;
+        write(&mut file)?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", temp.display()))?;
+        std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }

@@ -1,6 +1,14 @@
 //! `fedimigrate inspect`: summarise an archive (owner, layout, counts, dates, warnings).
+//!
+//! The reading happens on a blocking thread (it is CPU and disk work); this file only prints:
+//! the human summary, or with `--json` one document whose keys scripts can rely on.
+
+use std::io::Write;
+
+use anyhow::Context;
 
 use super::Env;
+use crate::archive::{Archive, Summary};
 use crate::exit::Outcome;
 
 /// Validated options of this command.
@@ -11,6 +19,90 @@ pub struct Config {
 }
 
 /// Runs the command.
-pub async fn run(_config: Config, _env: &Env) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`inspect` is not built yet")
+pub async fn run(config: Config, _env: &Env) -> anyhow::Result<Outcome> {
+    let path = config.archive.clone();
+    let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<Summary> {
+        let archive = Archive::open(&path)?;
+        Ok(archive.summary()?)
+    })
+    .await
+    .context("the archive reader stopped unexpectedly")??;
+    let mut out = std::io::stdout().lock();
+    if config.json {
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        out.write_all(human(&config.archive, &summary).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+/// The human summary.
+pub fn human(path: &std::path::Path, s: &Summary) -> String {
+    let c = &s.counts;
+    let mut text = format!("Archive     {} ({})\n", path.display(), s.layout);
+    text.push_str(&owner_lines(s));
+    let dates = match (s.first_tweet_at, s.last_tweet_at) {
+        (Some(first), Some(last)) => format!(
+            ", {} to {}",
+            first.format("%Y-%m-%d"),
+            last.format("%Y-%m-%d")
+        ),
+        _ => String::new(),
+    };
+    text.push_str(&format!("Tweets      {}{dates}\n", c.tweets));
+    text.push_str(&format!(
+        "            {} replies ({} in own threads), {} retweets, {} quotes\n",
+        c.replies, c.self_replies, c.retweets, c.quotes
+    ));
+    text.push_str(&format!(
+        "            {} long posts; left out: {} circle, {} deleted\n",
+        c.note_tweets, c.circle_tweets, c.deleted_tweets
+    ));
+    text.push_str(&format!(
+        "Following   {}\nFollowers   {}\n",
+        c.following, c.followers
+    ));
+    text.push_str(&format!(
+        "Blocks      {}\nMutes       {}\nLikes       {}\n",
+        c.blocks, c.mutes, c.likes
+    ));
+    text.push_str(&format!(
+        "Lists       {} ({} created, {} member of, {} subscribed)\n",
+        c.lists, c.lists_created, c.lists_member, c.lists_subscribed
+    ));
+    text.push_str(&format!("Media files {}\n", c.media_files));
+    if !s.warnings.is_empty() {
+        text.push_str(&format!("\nWarnings ({})\n", s.warnings.len()));
+        for warning in &s.warnings {
+            text.push_str(&format!("  - {warning}\n"));
+        }
+    }
+    text
+}
+
+fn owner_lines(s: &Summary) -> String {
+    let Some(account) = &s.account else {
+        return "Owner       unknown (the archive names no account)\n".into();
+    };
+    let mut text = format!(
+        "Owner       @{} ({}), account id {}\n",
+        account.username,
+        account.display_name,
+        if account.id.is_empty() {
+            "unknown"
+        } else {
+            &account.id
+        }
+    );
+    if !account.past_usernames.is_empty() {
+        let past: Vec<String> = account
+            .past_usernames
+            .iter()
+            .map(|n| format!("@{n}"))
+            .collect();
+        text.push_str(&format!("            formerly {}\n", past.join(", ")));
+    }
+    text
 }

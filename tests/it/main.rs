@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area, sharing `util`.
 
+mod archive;
 mod handles;
 mod net;
 mod util;

@@ -1,0 +1,218 @@
+//! The archive benchmark (not a test): `cargo bench --bench archive [-- TWEETS]`.
+//!
+//! Builds a large synthetic archive (default 200,000 tweets over 4 parts, 5,000 following,
+//! records of 1–2 KB with entities like real ones, media on one tweet in ten) under
+//! `target/bench-archive/`, then measures, with `/usr/bin/time`, the wall time and peak
+//! memory of `fedimigrate inspect` (release build) against merely decompressing the tweet
+//! files with `unzip -p ARCHIVE 'data/tweets*.js' > /dev/null`. Each command runs three
+//! times; the best wall time and the highest peak memory are reported.
+//!
+//! Needs `unzip` and `/usr/bin/time` (`apt-get install unzip time`).
+
+#[path = "../tests/it/archive/builder.rs"]
+mod builder;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use builder::{MediaSpec, Modern, Person, Rng, TweetSpec, snowflake};
+
+const WORDS: [&str; 24] = [
+    "train",
+    "bread",
+    "protocol",
+    "station",
+    "morning",
+    "coffee",
+    "timetable",
+    "delay",
+    "rye",
+    "server",
+    "federation",
+    "garden",
+    "platform",
+    "ticket",
+    "bicycle",
+    "river",
+    "evening",
+    "loaf",
+    "signal",
+    "journey",
+    "window",
+    "crumb",
+    "sleeper",
+    "bridge",
+];
+
+fn main() {
+    let tweets: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(200_000);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-archive");
+    if let Err(err) = std::fs::create_dir_all(&dir) {
+        eprintln!("cannot create {}: {err}", dir.display());
+        std::process::exit(1);
+    }
+    let archive = dir.join(format!("bench-{tweets}.zip"));
+    if !archive.exists() {
+        eprintln!("building {} ...", archive.display());
+        if let Err(err) = build(tweets).build().write_zip(&archive) {
+            eprintln!("cannot write {}: {err}", archive.display());
+            std::process::exit(1);
+        }
+    }
+    report(&archive, tweets);
+}
+
+/// A synthetic heavy user: `n` tweets over four parts, 5,000 following.
+fn build(n: usize) -> Modern {
+    let owner = Person::new("1180000000000000001", "bench_owner", "Bench Owner");
+    let friends: Vec<Person> = (0..5000)
+        .map(|i| {
+            Person::new(
+                &(10_000 + i).to_string(),
+                &format!("friend_{i}"),
+                &format!("Friend Number {i}"),
+            )
+        })
+        .collect();
+    let mut rng = Rng::new(42);
+    let mut created = 1_300_000_000i64;
+    let tweets = (0..n as u64)
+        .map(|i| {
+            created += 60 + rng.below(7200) as i64;
+            tweet(&mut rng, snowflake(created, i), created, &friends, &owner)
+        })
+        .collect();
+    Modern {
+        owner: Some(owner),
+        tweets,
+        parts: 4,
+        following: friends.iter().map(|f| f.id.clone()).collect(),
+        followers: (0..2000).map(|i| (50_000 + i).to_string()).collect(),
+        ..Modern::default()
+    }
+}
+
+fn tweet(rng: &mut Rng, id: u64, created: i64, friends: &[Person], owner: &Person) -> TweetSpec {
+    let mut t = TweetSpec {
+        id,
+        created,
+        lang: "en".into(),
+        ..TweetSpec::default()
+    };
+    let mut text = String::new();
+    for _ in 0..rng.below(2) + 1 {
+        let f = rng.pick(friends).clone();
+        text.push_str(&format!("@{} ", f.username));
+        t.mentions.push(f);
+    }
+    let words = 12 + rng.below(30);
+    for _ in 0..words {
+        let word = WORDS[rng.below(WORDS.len() as u64) as usize];
+        text.push_str(word);
+        text.push(' ');
+    }
+    text.push_str("& more");
+    if rng.below(2) == 0 {
+        let short = format!("https://t.co/{id:x}");
+        text.push(' ');
+        text.push_str(&short);
+        t.urls.push((
+            short,
+            format!("https://blog.example.org/posts/{id}/a-long-readable-slug"),
+        ));
+    }
+    if rng.below(10) == 0 {
+        t.media.push(MediaSpec {
+            key: format!("M{id:x}"),
+            video: false,
+            present: true,
+        });
+    }
+    if rng.below(4) == 0 {
+        t.reply_to = Some((id - 1000, owner.clone()));
+    }
+    t.text = text;
+    t
+}
+
+/// Times both commands and prints the comparison.
+fn report(archive: &Path, tweets: usize) {
+    let size = std::fs::metadata(archive).map(|m| m.len()).unwrap_or(0);
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_fedimigrate"));
+    let quoted = archive.display().to_string().replace('\'', "'\\''");
+    let unzip = format!("unzip -p '{quoted}' 'data/tweets*.js' > /dev/null");
+    let inspect = format!("'{}' inspect '{quoted}' > /dev/null", bin.display());
+    let tweet_bytes = uncompressed_tweet_bytes(archive);
+    println!(
+        "archive: {} ({tweets} tweets, {} MB zip, {} MB of tweet files)",
+        archive.display(),
+        size / 1_000_000,
+        tweet_bytes / 1_000_000
+    );
+    let base = best_of(3, &unzip);
+    let ours = best_of(3, &inspect);
+    println!(
+        "unzip -p tweets*.js > /dev/null : {:.2} s, peak {} MB",
+        base.0,
+        base.1 / 1024
+    );
+    println!(
+        "fedimigrate inspect             : {:.2} s, peak {} MB",
+        ours.0,
+        ours.1 / 1024
+    );
+    println!(
+        "ratio inspect / unzip           : {:.2}",
+        ours.0 / base.0.max(0.001)
+    );
+}
+
+/// Best wall time (s) and highest peak RSS (KiB) of `runs` runs of a shell command.
+fn best_of(runs: usize, shell: &str) -> (f64, u64) {
+    let mut best = f64::MAX;
+    let mut peak = 0;
+    for _ in 0..runs {
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%e %M", "sh", "-c", shell])
+            .output();
+        let Ok(out) = out else {
+            eprintln!("cannot run /usr/bin/time (apt-get install time)");
+            std::process::exit(1);
+        };
+        if !out.status.success() {
+            eprintln!("`{shell}` failed: {}", String::from_utf8_lossy(&out.stderr));
+            std::process::exit(1);
+        }
+        let text = String::from_utf8_lossy(&out.stderr);
+        let mut fields = text.lines().last().unwrap_or("").split_whitespace();
+        let wall: f64 = fields
+            .next()
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(f64::MAX);
+        let rss: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+        best = best.min(wall);
+        peak = peak.max(rss);
+    }
+    (best, peak)
+}
+
+fn uncompressed_tweet_bytes(archive: &Path) -> u64 {
+    let Ok(file) = std::fs::File::open(archive) else {
+        return 0;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return 0;
+    };
+    (0..zip.len())
+        .filter_map(|i| {
+            zip.by_index(i)
+                .ok()
+                .map(|f| (String::from_utf8_lossy(f.name_raw()).into_owned(), f.size()))
+        })
+        .filter(|(name, _)| name.starts_with("data/tweets") && name.ends_with(".js"))
+        .map(|(_, size)| size)
+        .sum()
+}

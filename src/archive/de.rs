@@ -1,0 +1,133 @@
+//! Serde helpers for the archive's loose typing: numbers that arrive as strings (`"42"`) in
+//! the YTD files and as real numbers (beyond 2^53, for ids) in Grailbird files.
+
+use std::fmt;
+
+use serde::Deserializer;
+use serde::de::{self, Visitor};
+
+/// An id given as a string or a number, kept as its decimal text.
+pub(crate) fn id<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    de.deserialize_any(IdVisitor)
+}
+
+struct IdVisitor;
+
+impl<'de> Visitor<'de> for IdVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id (string or integer)")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then(|| v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Only a JavaScript-mangled id arrives as a float; keep what can be kept.
+        Ok(Some(format!("{v:.0}")))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A count or index given as a string or a number.
+pub(crate) fn number<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
+    de.deserialize_any(NumberVisitor)
+}
+
+struct NumberVisitor;
+
+impl<'de> Visitor<'de> for NumberVisitor {
+    type Value = Option<u64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a non-negative number (string or integer)")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        v.trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| E::custom(format!("`{v}` is not a number")))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(u64::try_from(v).ok())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A pair of entity indices (`["0","12"]` or `[0, 12]`).
+pub(crate) fn indices<'de, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<(usize, usize)>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Num(#[serde(deserialize_with = "number")] Option<u64>);
+    let pair: Option<Vec<Num>> = serde::Deserialize::deserialize(de)?;
+    Ok(match pair.as_deref() {
+        Some([Num(Some(a)), Num(Some(b))]) => Some((*a as usize, *b as usize)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    struct T {
+        #[serde(default, deserialize_with = "super::id")]
+        id: Option<String>,
+        #[serde(default, deserialize_with = "super::number")]
+        n: Option<u64>,
+        #[serde(default, deserialize_with = "super::indices")]
+        at: Option<(usize, usize)>,
+    }
+
+    #[test]
+    fn strings_and_numbers_are_both_accepted() {
+        let table = [
+            (
+                r#"{"id":"1700000000000000001","n":"3","at":["0","12"]}"#,
+                Some("1700000000000000001"),
+                Some(3),
+                Some((0, 12)),
+            ),
+            (
+                r#"{"id":582980738208894977,"n":3,"at":[0,12]}"#,
+                Some("582980738208894977"),
+                Some(3),
+                Some((0, 12)),
+            ),
+            (r#"{"id":null}"#, None, None, None),
+            (r#"{}"#, None, None, None),
+        ];
+        for (json, id, n, at) in table {
+            let t: T = serde_json::from_str(json).unwrap();
+            assert_eq!(t.id.as_deref(), id, "{json}");
+            assert_eq!(t.n, n, "{json}");
+            assert_eq!(t.at, at, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_word_is_not_a_number() {
+        assert!(serde_json::from_str::<T>(r#"{"n":"three"}"#).is_err());
+    }
+}
