@@ -1,2 +1,5 @@
 //! Finding friends: fediverse handles (parse, normalise), extraction from profile text (pure),
 //! profile sources, and verification (WebFinger, host-meta, NodeInfo).
+
+pub mod cache;
+pub mod verify;
