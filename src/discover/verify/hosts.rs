@@ -234,6 +234,10 @@ impl Ctx {
         let _slot = host.slots.acquire().await.map_err(closed)?;
         host.wait_if_paused().await;
         let _global = self.global.acquire().await.map_err(closed)?;
+        // The host may have died while this request waited for its turn.
+        if let Some((state, why)) = host.dead() {
+            return Err(Failure::Dead(state, why));
+        }
         let request = self.http.get(url.clone(), accept);
         let result = self.http.send(request, self.settings.body_limit).await;
         self.settle(host, result)
