@@ -3,3 +3,4 @@
 mod net;
 mod util;
 mod verify;
+mod verify_xapi;
