@@ -212,39 +212,9 @@ impl Verifier {
     ) -> Report {
         let now = Utc::now();
         let use_cache = !self.settings.refresh;
-        let mut done: HashMap<String, Verification> = HashMap::new();
-        let mut pending: Vec<(String, Target)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for target in targets {
-            let key = target.key();
-            if !seen.insert(key.clone()) {
-                continue;
-            }
-            match cache.lookup(&key, now).filter(|_| use_cache) {
-                Some(hit) => drop(done.insert(key, hit.clone())),
-                None => pending.push((key, target.clone())),
-            }
-        }
+        let (mut done, pending) = split_cached(targets, cache, now, use_cache);
         let from_cache = done.len();
-        emit(
-            &progress,
-            &Event::Started {
-                total: from_cache + pending.len(),
-                cached: from_cache,
-            },
-        );
-        for target in targets {
-            if let Some(hit) = done.get(&target.key()) {
-                emit(
-                    &progress,
-                    &Event::Checked {
-                        target,
-                        result: hit,
-                        cached: true,
-                    },
-                );
-            }
-        }
+        announce_cached(&progress, targets, &done, pending.len());
         let seeds = if use_cache {
             cache.fresh_hosts(now)
         } else {
@@ -274,6 +244,53 @@ impl Verifier {
             .collect();
         report.warnings = cache.take_warnings();
         report
+    }
+}
+
+/// Distinct candidates, split into those the cache answers and those to ask.
+fn split_cached(
+    targets: &[Target],
+    cache: &VerifyCache,
+    now: chrono::DateTime<Utc>,
+    use_cache: bool,
+) -> (HashMap<String, Verification>, Vec<(String, Target)>) {
+    let mut done = HashMap::new();
+    let mut pending = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for target in targets {
+        let key = target.key();
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        match cache.lookup(&key, now).filter(|_| use_cache) {
+            Some(hit) => drop(done.insert(key, hit.clone())),
+            None => pending.push((key, target.clone())),
+        }
+    }
+    (done, pending)
+}
+
+/// Tells the progress callback the totals and each cached result (once per candidate).
+fn announce_cached(
+    progress: &Option<Progress>,
+    targets: &[Target],
+    done: &HashMap<String, Verification>,
+    pending: usize,
+) {
+    let cached = done.len();
+    let total = cached + pending;
+    emit(progress, &Event::Started { total, cached });
+    let mut shown = std::collections::HashSet::new();
+    for target in targets {
+        let key = target.key();
+        if let Some(hit) = done.get(&key).filter(|_| shown.insert(key.clone())) {
+            let event = Event::Checked {
+                target,
+                result: hit,
+                cached: true,
+            };
+            emit(progress, &event);
+        }
     }
 }
 
