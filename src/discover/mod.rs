@@ -1,11 +1,15 @@
 //! Finding friends: fediverse handles (parse, normalise), extraction from profile text (pure),
-//! profile records and profile files, and verification (WebFinger, host-meta, NodeInfo).
+//! profile records and profile files, profile sources (the X API), verification (WebFinger,
+//! host-meta, NodeInfo) and its on-disk cache.
 
+pub mod cache;
 pub mod extract;
 pub mod handle;
 pub mod import_csv;
 pub mod profile;
 pub mod profile_file;
+pub mod verify;
+pub mod xapi;
 
 pub use extract::{Bridge, Candidate, ExtractOptions, Field, Rule, extract};
 pub use handle::{Handle, HandleError};

@@ -4,3 +4,5 @@ mod archive;
 mod handles;
 mod net;
 mod util;
+mod verify;
+mod verify_xapi;

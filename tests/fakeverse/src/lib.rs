@@ -15,6 +15,8 @@ mod exchange;
 mod host;
 mod server;
 pub mod tls;
+pub mod wellknown;
+pub mod xapi;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -24,7 +26,7 @@ use std::sync::{Arc, RwLock};
 pub use exchange::{Req, Resp};
 pub use host::{Host, Logged, Mode, Route};
 
-use server::Hosts;
+use server::{Gauge, Hosts};
 use tls::TestCa;
 
 /// A running fake fediverse.
@@ -32,6 +34,7 @@ pub struct Fakeverse {
     addr: SocketAddr,
     ca: Arc<TestCa>,
     hosts: Hosts,
+    gauge: Arc<Gauge>,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -67,14 +70,17 @@ impl Fakeverse {
             .expect("non-blocking listener");
         let addr = listener.local_addr().expect("local addr");
         let served = hosts.clone();
+        let gauge = Arc::new(Gauge::default());
+        let counted = gauge.clone();
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            server::serve(listener, served, acceptor).await;
+            server::serve(listener, served, acceptor, counted).await;
         });
         Self {
             addr,
             ca,
             hosts,
+            gauge,
             runtime: Some(runtime),
         }
     }
@@ -97,6 +103,23 @@ impl Fakeverse {
             .entry(name.clone())
             .or_insert_with(|| Arc::new(Host::new(&name)))
             .clone()
+    }
+
+    /// The most requests that were ever in progress at once, across every host (a client's
+    /// global concurrency limit shows here).
+    pub fn max_in_flight(&self) -> usize {
+        self.gauge.max()
+    }
+
+    /// Starts [`Fakeverse::max_in_flight`] afresh.
+    pub fn reset_max_in_flight(&self) {
+        self.gauge.reset();
+    }
+
+    /// How many requests every host received, in all.
+    pub fn request_count(&self) -> usize {
+        let hosts = self.hosts.read().expect("hosts");
+        hosts.values().map(|h| h.request_count()).sum()
     }
 
     /// The names of every virtual host, sorted.

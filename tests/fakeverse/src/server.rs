@@ -2,6 +2,7 @@
 //! first byte of the connection), routing each request to its virtual host by `Host`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
@@ -21,19 +22,57 @@ const MAX_BODY: usize = 64 * 1024 * 1024;
 
 pub(crate) type Hosts = Arc<RwLock<HashMap<String, Arc<Host>>>>;
 
+/// Requests in progress across every host, and the most ever at once.
+#[derive(Debug, Default)]
+pub(crate) struct Gauge {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+impl Gauge {
+    fn enter(self: &Arc<Self>) -> GaugeGuard {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max.fetch_max(now, Ordering::SeqCst);
+        GaugeGuard(self.clone())
+    }
+
+    pub(crate) fn max(&self) -> usize {
+        self.max.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn reset(&self) {
+        self.max
+            .store(self.now.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
+struct GaugeGuard(Arc<Gauge>);
+
+impl Drop for GaugeGuard {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Accepts connections forever.
-pub(crate) async fn serve(listener: TcpListener, hosts: Hosts, tls: TlsAcceptor) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    hosts: Hosts,
+    tls: TlsAcceptor,
+    gauge: Arc<Gauge>,
+) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
         let hosts = hosts.clone();
         let tls = tls.clone();
-        tokio::spawn(async move { connection(stream, hosts, tls).await });
+        let gauge = gauge.clone();
+        tokio::spawn(async move { connection(stream, hosts, tls, gauge).await });
     }
 }
 
-async fn connection(stream: TcpStream, hosts: Hosts, tls: TlsAcceptor) {
+async fn connection(stream: TcpStream, hosts: Hosts, tls: TlsAcceptor, gauge: Arc<Gauge>) {
     let mut first = [0u8; 1];
     if stream.peek(&mut first).await.unwrap_or(0) == 0 {
         return;
@@ -42,19 +81,21 @@ async fn connection(stream: TcpStream, hosts: Hosts, tls: TlsAcceptor) {
         let Ok(stream) = tls.accept(stream).await else {
             return;
         };
-        http(TokioIo::new(stream), hosts, true).await;
+        http(TokioIo::new(stream), hosts, true, gauge).await;
     } else {
-        http(TokioIo::new(stream), hosts, false).await;
+        http(TokioIo::new(stream), hosts, false, gauge).await;
     }
 }
 
-async fn http<I>(io: I, hosts: Hosts, tls: bool)
+async fn http<I>(io: I, hosts: Hosts, tls: bool, gauge: Arc<Gauge>)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     let service = service_fn(move |request| {
         let hosts = hosts.clone();
+        let gauge = gauge.clone();
         async move {
+            let _in_flight = gauge.enter();
             let resp = handle(request, hosts, tls).await;
             if resp.status == 0 {
                 // Mode::Close: an error from the service makes hyper drop the connection unanswered.

@@ -1,0 +1,355 @@
+//! The verification cache: results of earlier runs, each with the time it was checked, so a
+//! rerun asks only what is new or stale.
+//!
+//! One JSON Lines file, `verify.jsonl` in [`crate::paths::cache_dir`]: each line is a candidate
+//! result (`{"kind":"target","key":…,"result":{…}}`) or what we know about a host
+//! (`{"kind":"host","host":…,"info":{…}}`); the last line for a key wins. Results are appended
+//! as they arrive (an interrupted run keeps what it learned); the file is rewritten atomically
+//! (temporary file + rename) when it holds mostly superseded lines, or when it was damaged.
+//! A damaged file never breaks a run: unreadable lines are skipped with a warning, a torn last
+//! line (a crash mid-write) is dropped quietly, and the file is rewritten.
+//!
+//! How long a result stays valid depends on what it says ([`Policy`]): an account that exists
+//! is stable (7 days); an absent account or a non-fediverse host may change (1 day); a timeout,
+//! an unreachable host, a server error or a rate limit is transient (1 hour). Host records
+//! (NodeInfo, host-meta's template) last 7 days, or 1 hour when the host was dead.
+//! `unverified` is never cached.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::verify::{HostInfo, State, Verification};
+
+/// The cache file's name inside the cache directory.
+pub const FILE_NAME: &str = "verify.jsonl";
+
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// How long results stay valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// `verified`, `moved`.
+    pub found: Duration,
+    /// `not_found`, `gone`, `forbidden`, `not_fediverse`.
+    pub absent: Duration,
+    /// `timeout`, `unreachable`, `server_error`, `rate_limited`.
+    pub transient: Duration,
+    /// Host records of hosts that answered.
+    pub host: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            found: 7 * DAY,
+            absent: DAY,
+            transient: HOUR,
+            host: 7 * DAY,
+        }
+    }
+}
+
+impl Policy {
+    /// How long a result in this state stays valid.
+    pub fn ttl(&self, state: State) -> Duration {
+        match state {
+            State::Verified | State::Moved => self.found,
+            State::NotFound | State::Gone | State::Forbidden | State::NotFediverse => self.absent,
+            State::Timeout | State::Unreachable | State::ServerError | State::RateLimited => {
+                self.transient
+            }
+            State::Unverified => Duration::ZERO,
+        }
+    }
+
+    fn host_ttl(&self, info: &HostInfo) -> Duration {
+        if info.dead.is_some() {
+            self.transient
+        } else {
+            self.host
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Line {
+    Target { key: String, result: Verification },
+    Host { host: String, info: HostInfo },
+}
+
+/// The cache: in memory, backed by the file (or by nothing, see [`VerifyCache::in_memory`]).
+#[derive(Debug)]
+pub struct VerifyCache {
+    path: Option<PathBuf>,
+    policy: Policy,
+    targets: HashMap<String, Verification>,
+    hosts: HashMap<String, HostInfo>,
+    lines: usize,
+    appender: Option<File>,
+    warnings: Vec<String>,
+    write_failed: bool,
+}
+
+fn is_fresh(checked_at: DateTime<Utc>, ttl: Duration, now: DateTime<Utc>) -> bool {
+    let age = (now - checked_at).to_std().unwrap_or(Duration::ZERO);
+    age < ttl
+}
+
+impl VerifyCache {
+    /// A cache that lives only for this process (tests, `--refresh` without saving).
+    pub fn in_memory() -> Self {
+        Self {
+            path: None,
+            policy: Policy::default(),
+            targets: HashMap::new(),
+            hosts: HashMap::new(),
+            lines: 0,
+            appender: None,
+            warnings: Vec::new(),
+            write_failed: false,
+        }
+    }
+
+    /// Opens `verify.jsonl` in the user's cache directory.
+    pub fn open_default() -> Result<Self, crate::paths::NoHome> {
+        Ok(Self::open(&crate::paths::cache_dir()?.join(FILE_NAME)))
+    }
+
+    /// Opens (or starts) the cache at `path`. Never fails: problems become warnings
+    /// ([`VerifyCache::take_warnings`]) and a damaged file is rewritten.
+    pub fn open(path: &Path) -> Self {
+        let mut cache = Self {
+            path: Some(path.to_path_buf()),
+            ..Self::in_memory()
+        };
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return cache,
+            Err(err) => {
+                cache.warn(format!(
+                    "cannot read the cache {}: {err}; starting afresh",
+                    path.display()
+                ));
+                return cache;
+            }
+        };
+        let damaged = cache.load(&text);
+        let torn = !text.is_empty() && !text.ends_with('\n');
+        let bloated = cache.lines > 2 * (cache.targets.len() + cache.hosts.len()) + 100;
+        if damaged > 0 {
+            cache.warn(format!(
+                "ignored {damaged} unreadable line(s) in the cache {}; it will be rewritten",
+                path.display()
+            ));
+        }
+        if damaged > 0 || torn || bloated {
+            cache.rewrite(Utc::now());
+        }
+        cache
+    }
+
+    /// Reads the lines; returns how many were unreadable (a torn last line not counted).
+    fn load(&mut self, text: &str) -> usize {
+        let mut damaged = 0;
+        let complete = text.ends_with('\n');
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            self.lines += 1;
+            match serde_json::from_str::<Line>(line) {
+                Ok(Line::Target { key, result }) => drop(self.targets.insert(key, result)),
+                Ok(Line::Host { host, info }) => drop(self.hosts.insert(host, info)),
+                Err(_) if index + 1 == lines.len() && !complete => {}
+                Err(_) => damaged += 1,
+            }
+        }
+        damaged
+    }
+
+    /// Uses another validity policy.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The file behind the cache, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// A result that is still valid at `now`.
+    pub fn lookup(&self, key: &str, now: DateTime<Utc>) -> Option<&Verification> {
+        let found = self.targets.get(key)?;
+        is_fresh(found.checked_at, self.policy.ttl(found.state), now).then_some(found)
+    }
+
+    /// A stored result, valid or not (its `checked_at` gives its age).
+    pub fn get(&self, key: &str) -> Option<&Verification> {
+        self.targets.get(key)
+    }
+
+    /// Host records still valid at `now`.
+    pub fn fresh_hosts(&self, now: DateTime<Utc>) -> HashMap<String, HostInfo> {
+        self.hosts
+            .iter()
+            .filter(|(_, info)| {
+                info.checked_at
+                    .is_some_and(|at| is_fresh(at, self.policy.host_ttl(info), now))
+            })
+            .map(|(host, info)| (host.clone(), info.clone()))
+            .collect()
+    }
+
+    /// How many candidate results the cache holds (valid or not).
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// True when the cache holds no candidate result.
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    /// Stores a result (and appends it to the file). `unverified` is not stored.
+    pub fn store(&mut self, key: &str, result: &Verification) {
+        if result.state == State::Unverified {
+            return;
+        }
+        self.targets.insert(key.to_string(), result.clone());
+        self.append(&Line::Target {
+            key: key.to_string(),
+            result: result.clone(),
+        });
+    }
+
+    /// Stores what we know about a host.
+    pub fn store_host(&mut self, host: &str, info: &HostInfo) {
+        if self.hosts.get(host) == Some(info) {
+            return;
+        }
+        self.hosts.insert(host.to_string(), info.clone());
+        self.append(&Line::Host {
+            host: host.to_string(),
+            info: info.clone(),
+        });
+    }
+
+    /// Warnings gathered so far (each at most once), emptied.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn warn(&mut self, message: String) {
+        if !self.warnings.contains(&message) {
+            self.warnings.push(message);
+        }
+    }
+
+    fn append(&mut self, line: &Line) {
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        if self.write_failed {
+            return;
+        }
+        let result = self.appender(&path).and_then(|file| {
+            let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
+            text.push('\n');
+            file.write_all(text.as_bytes())
+        });
+        match result {
+            Ok(()) => self.lines += 1,
+            Err(err) => self.write_error(&path, &err),
+        }
+    }
+
+    fn appender(&mut self, path: &Path) -> std::io::Result<&mut File> {
+        if self.appender.is_none() {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let file = OpenOptions::new().create(true).append(true).open(path)?;
+            self.appender = Some(file);
+        }
+        self.appender
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("no cache file"))
+    }
+
+    fn write_error(&mut self, path: &Path, err: &std::io::Error) {
+        self.write_failed = true;
+        self.warn(format!(
+            "cannot write the cache {}: {err}; results of this run will not be reused",
+            path.display()
+        ));
+    }
+
+    /// Rewrites the file with the latest line per key, dropping entries too old to be used.
+    pub fn rewrite(&mut self, now: DateTime<Utc>) {
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        let keep_target = |v: &Verification| is_fresh(v.checked_at, self.policy.ttl(v.state), now);
+        let mut text = String::new();
+        let mut lines = 0;
+        let targets = self.targets.iter().filter(|(_, v)| keep_target(v));
+        for (key, result) in targets {
+            let line = Line::Target {
+                key: key.clone(),
+                result: result.clone(),
+            };
+            text.push_str(&serde_json::to_string(&line).unwrap_or_default());
+            text.push('\n');
+            lines += 1;
+        }
+        for (host, info) in &self.hosts {
+            let line = Line::Host {
+                host: host.clone(),
+                info: info.clone(),
+            };
+            text.push_str(&serde_json::to_string(&line).unwrap_or_default());
+            text.push('\n');
+            lines += 1;
+        }
+        self.appender = None;
+        match write_atomically(&path, text.as_bytes()) {
+            Ok(()) => self.lines = lines,
+            Err(err) => self.write_error(&path, &err),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// readers see the old file or the new one, never half of one.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "cache".into());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut file = File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&temp, path)
+}
+
+#[cfg(test)]
+mod tests;
