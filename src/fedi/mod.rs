@@ -17,27 +17,43 @@
 //! | `types.rs`, `pagination.rs`, `instance_url.rs`, `secret.rs`, `error.rs` | values |
 //! | `clock.rs`, `cancel.rs`, `notice.rs` | time, Ctrl-C and what the user is told |
 
+pub mod accounts;
 pub mod cancel;
+pub mod client;
 pub mod clock;
+pub mod credentials;
 pub mod error;
 pub mod family;
+pub mod instance;
 pub mod instance_url;
+pub mod lists;
+pub mod media;
 pub mod notice;
+pub mod oauth;
 pub mod pacer;
 pub mod pagination;
 pub mod private_file;
 pub mod rate_headers;
 pub mod retry;
 pub mod secret;
+pub mod session;
+pub mod statuses;
 pub mod types;
 
+pub use accounts::{FollowOptions, HandleParts, MuteOptions};
 pub use cancel::Cancel;
+pub use client::{Client, ClientOptions};
 pub use error::{ApiError, Error};
 pub use family::{Budget, Budgets, Family};
+pub use instance::{Capabilities, InstanceInfo, Limits, Software, Version};
 pub use instance_url::{InstanceUrl, InstanceUrlError};
+pub use lists::ListOptions;
+pub use media::{MediaState, MediaUpload};
 pub use notice::Notice;
 pub use pagination::Page;
 pub use secret::{AccessToken, Secret};
+pub use session::{AccountChoice, SecretSource, Session, SessionError};
+pub use statuses::NewStatus;
 pub use types::{Account, List, MediaAttachment, Posted, Relationship, Status, Visibility};
 
 use crate::exit::Status as ExitStatus;
@@ -50,6 +66,17 @@ pub fn exit_status(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStat
     }
     if let Some(api) = cause.downcast_ref::<ApiError>() {
         return api.is_auth_failure().then_some(ExitStatus::AuthNeeded);
+    }
+    if let Some(session) = cause.downcast_ref::<SessionError>() {
+        if session.is_auth_needed() {
+            return Some(ExitStatus::AuthNeeded);
+        }
+        if session.is_usage() {
+            return Some(ExitStatus::Usage);
+        }
+        if let SessionError::Client(err) = session {
+            return status_of(err);
+        }
     }
     if cause.is::<InstanceUrlError>() {
         return Some(ExitStatus::Usage);
