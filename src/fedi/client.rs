@@ -345,7 +345,7 @@ impl Client {
         pacer.observe(family, rate.as_ref(), date, now);
         drop(pacer);
         if is_transient_status(status) && self.options.retry.may_retry(failures + 1, call.repeat) {
-            return Verdict::Retry(format!("server error {status}"));
+            return Verdict::Retry(format!("{} answered {status}", self.host()));
         }
         if status >= 400 {
             return Verdict::Failed(self.api_error(call, fetched));
@@ -398,7 +398,6 @@ impl Client {
     async fn back_off(&self, failures: u32, what: &str) -> Result<(), Error> {
         let wait = self.options.retry.backoff(failures, random_unit());
         (self.notice)(&Notice::Retrying {
-            host: self.host().to_string(),
             what: what.to_string(),
             wait,
             attempt: failures,

@@ -24,9 +24,10 @@ pub enum Notice {
     },
     /// Trying a request again after a failure that may pass.
     Retrying {
-        host: String,
+        /// What went wrong, naming the host (`mastodon.example answered 502`).
         what: String,
         wait: Duration,
+        /// The attempt that failed, from 1.
         attempt: u32,
     },
 }
@@ -54,13 +55,12 @@ impl std::fmt::Display for Notice {
                 )
             }
             Notice::Retrying {
-                host,
                 what,
                 wait,
                 attempt,
             } => write!(
                 f,
-                "{host}: {what}; trying again in {} (attempt {})",
+                "{what}; trying again in {} (attempt {})",
                 human_duration(*wait),
                 attempt + 1
             ),

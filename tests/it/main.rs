@@ -3,5 +3,6 @@
 mod fedi_client;
 mod fedi_limits;
 mod fedi_support;
+mod login;
 mod net;
 mod util;
