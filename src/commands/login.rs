@@ -62,6 +62,9 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         Mode::Token(source) => with_token(&mut ctx, &instance, &source).await?,
         Mode::PrintUrl => print_url(&mut ctx, &instance).await?,
         Mode::Code(source) => {
+            if source.is_terminal() {
+                env.ui.info("Paste the authorisation code and press Enter:");
+            }
             let code = source.read().context("reading the authorisation code")?;
             with_code(&mut ctx, &instance, &code).await?;
         }
@@ -118,6 +121,11 @@ async fn with_token(
     instance: &InstanceUrl,
     source: &SecretSource,
 ) -> anyhow::Result<()> {
+    if source.is_terminal() {
+        ctx.env.ui.info(
+            "Paste the access token and press Enter (it shows on screen; a file keeps it off):",
+        );
+    }
     let token = source.read().context("reading the access token")?;
     let grant = TokenGrant {
         access_token: token,

@@ -79,5 +79,10 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     }
     env.ui
         .info(format!("credentials: {}", report.credentials_file));
+    if let Some(pending) = &creds.pending_login {
+        env.ui.info(format!(
+            "a login to {pending} waits for its code: fedimigrate login --code-file FILE"
+        ));
+    }
     Ok(Outcome::Done)
 }

@@ -72,6 +72,8 @@ pub struct Client {
     notice: NoticeFn,
     announced: Arc<Mutex<Option<SystemTime>>>,
     options: ClientOptions,
+    /// The user's per-request timeout (`--timeout`).
+    timeout: Duration,
     /// The instance's own domain, once asked (see `instance.rs`).
     pub(super) local_domain: Arc<tokio::sync::OnceCell<String>>,
 }
@@ -85,8 +87,8 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// The body of a request.
-#[derive(Debug, Clone, Default)]
+/// The body of a request. Its `Debug` shows field names only: OAuth forms carry secrets.
+#[derive(Clone, Default)]
 pub enum Body {
     #[default]
     None,
@@ -94,6 +96,22 @@ pub enum Body {
     Form(Vec<(String, String)>),
     /// A prepared body with its content type (multipart uploads).
     Raw { content_type: String, bytes: Bytes },
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::None => f.write_str("None"),
+            Body::Form(pairs) => f
+                .debug_tuple("Form")
+                .field(&pairs.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+                .finish(),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => write!(f, "Raw({content_type}, {} bytes)", bytes.len()),
+        }
+    }
 }
 
 /// One API request, rebuildable for retries.
@@ -106,6 +124,8 @@ pub struct Call {
     pub repeat: Repeat,
     pub auth: bool,
     pub idempotency_key: Option<String>,
+    /// Overrides the per-request timeout (large uploads need longer).
+    pub timeout: Option<Duration>,
 }
 
 impl Call {
@@ -157,6 +177,7 @@ impl Client {
             notice: Arc::new(|_| {}),
             announced: Arc::new(Mutex::new(None)),
             options,
+            timeout: net.timeout,
             local_domain: Arc::new(tokio::sync::OnceCell::new()),
         })
     }
@@ -211,6 +232,11 @@ impl Client {
         &self.options
     }
 
+    /// The user's per-request timeout.
+    pub fn request_timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Replaces the known budgets (e.g. once the server software is known).
     pub fn set_budgets(&self, budgets: Budgets) {
         self.pacer().set_budgets(budgets);
@@ -241,6 +267,7 @@ impl Client {
             repeat,
             auth: true,
             idempotency_key: None,
+            timeout: None,
         }
     }
 
@@ -481,6 +508,9 @@ impl Client {
         {
             request = request.bearer_auth(token.expose());
         }
+        if let Some(timeout) = call.timeout {
+            request = request.timeout(timeout);
+        }
         if let Some(key) = &call.idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
@@ -549,4 +579,28 @@ fn origin_of(url: &Url) -> String {
 /// Error text from serde, cut short.
 fn short(text: &str) -> String {
     text.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_calls_debug_output_shows_no_form_values() {
+        let call = Call {
+            method: Method::POST,
+            url: "https://m.example/oauth/token".parse().unwrap(),
+            query: Vec::new(),
+            body: Body::Form(vec![("code".into(), "secret-code-123".into())]),
+            repeat: Repeat::Unsafe,
+            auth: false,
+            idempotency_key: None,
+            timeout: None,
+        };
+        let shown = format!("{call:?}");
+        assert!(
+            shown.contains("\"code\"") && !shown.contains("secret-code-123"),
+            "{shown}"
+        );
+    }
 }

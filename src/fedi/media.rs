@@ -54,6 +54,7 @@ impl Client {
     async fn post_media(&self, upload: &MediaUpload, path: &str) -> Result<MediaState, Error> {
         let (content_type, bytes) = encode_upload(upload);
         let mut call = self.call(Method::POST, path);
+        call.timeout = Some(upload_timeout(self.request_timeout(), bytes.len()));
         call.body = Body::Raw {
             content_type,
             bytes: bytes.into(),
@@ -98,6 +99,11 @@ impl Client {
             }
         }
     }
+}
+
+/// The user's timeout, plus time to send the file at a slow 64 KiB/s.
+fn upload_timeout(base: Duration, size: usize) -> Duration {
+    base + Duration::from_secs((size / (64 * 1024)) as u64)
 }
 
 /// 202/206, or a 200 without a URL (older servers), mean "still processing".
@@ -229,6 +235,16 @@ Content-Type: image/jpeg\r\n\r\n\xff\xd8JPEG\r\n--B--\r\n";
         let text = String::from_utf8_lossy(&body);
         assert!(text.starts_with(&format!("--{boundary}\r\n")));
         assert!(text.contains("name=\"focus\"\r\n\r\n0.50,-0.25\r\n"));
+    }
+
+    #[test]
+    fn large_uploads_get_more_time() {
+        let base = Duration::from_secs(10);
+        assert_eq!(upload_timeout(base, 1000), base);
+        assert_eq!(
+            upload_timeout(base, 40 << 20),
+            Duration::from_secs(10 + 640)
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! login), or `--instance URL --token-file FILE|-` for scripts, which stores nothing. Every
 //! command that talks to the user's instance starts here.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use super::client::Client;
@@ -30,10 +30,21 @@ impl SecretSource {
         }
     }
 
-    /// Reads the secret (at most 64 KiB, surrounding whitespace removed).
+    /// True when this is standard input and a person types there (read one line, not to EOF).
+    pub fn is_terminal(&self) -> bool {
+        use std::io::IsTerminal;
+        *self == SecretSource::Stdin && std::io::stdin().is_terminal()
+    }
+
+    /// Reads the secret (at most 64 KiB, surrounding whitespace removed); from a terminal, one
+    /// line.
     pub fn read(&self) -> Result<Secret, SessionError> {
         let mut text = String::new();
         let read = match self {
+            SecretSource::Stdin if self.is_terminal() => std::io::stdin()
+                .lock()
+                .take(MAX_SECRET)
+                .read_line(&mut text),
             SecretSource::Stdin => std::io::stdin()
                 .lock()
                 .take(MAX_SECRET)

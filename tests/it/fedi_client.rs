@@ -450,3 +450,61 @@ fn upload(name: &str, mime: &str, description: Option<&str>) -> MediaUpload {
         focus: None,
     }
 }
+
+#[tokio::test]
+async fn sessions_from_the_instance_flags() {
+    use fedimigrate::fedi::credentials::{Credentials, Store, StoredUser};
+    use fedimigrate::fedi::session::{open, open_stored};
+    use fedimigrate::fedi::{AccountChoice, Secret, SecretSource, SessionError};
+
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    let store = Store::in_dir(&world.dir.path().join("config"));
+    let err = open_stored(None, &store, &world.net()).unwrap_err();
+    assert!(matches!(err, SessionError::NoLogin), "{err}");
+    assert_eq!(classify(&anyhow::Error::new(err)), Exit::AuthNeeded);
+
+    let mut creds = Credentials::default();
+    creds.add_user(StoredUser {
+        instance: "mastodon.example".into(),
+        base_url: "https://mastodon.example".into(),
+        username: "alice".into(),
+        account_id: String::new(),
+        access_token: Secret::new(&world.token),
+        scopes: String::new(),
+        client_id: None,
+        created_at: String::new(),
+    });
+    store.save(&creds).unwrap();
+    let session = open_stored(Some("@Alice@mastodon.example"), &store, &world.net()).unwrap();
+    assert_eq!(session.account.as_deref(), Some("alice@mastodon.example"));
+    assert_eq!(
+        session.client.verify_credentials().await.unwrap().username,
+        "alice"
+    );
+    let active = open_stored(None, &store, &world.net()).unwrap();
+    assert_eq!(active.account, session.account);
+    let err = open_stored(Some("bob@mastodon.example"), &store, &world.net()).unwrap_err();
+    assert!(
+        err.to_string().contains("stored: alice@mastodon.example"),
+        "{err}"
+    );
+
+    let token_file = world.dir.path().join("token");
+    std::fs::write(&token_file, format!("{}\n", world.token)).unwrap();
+    let adhoc = AccountChoice::Adhoc {
+        instance: "https://mastodon.example".into(),
+        token: SecretSource::File(token_file),
+    };
+    let session = open(&adhoc, &world.net()).unwrap();
+    assert_eq!(session.account, None);
+    assert_eq!(
+        session.client.verify_credentials().await.unwrap().username,
+        "alice"
+    );
+    let insecure = AccountChoice::Adhoc {
+        instance: "http://mastodon.example".into(),
+        token: SecretSource::Stdin,
+    };
+    let err = open(&insecure, &world.net()).unwrap_err();
+    assert_eq!(classify(&anyhow::Error::new(err)), Exit::Usage);
+}
