@@ -88,6 +88,10 @@ struct Bucket {
     refusals: u32,
 }
 
+/// A `Date` further than this from the local clock is a broken server clock, not skew to
+/// correct (correcting it could stall pacing for years or disable it).
+const MAX_SKEW: Duration = Duration::from_secs(24 * 3600);
+
 /// Headers of one window differ by less than this (Mastodon adds the request's fraction of a
 /// second to the reset).
 const SAME_WINDOW: Duration = Duration::from_millis(500);
@@ -166,7 +170,9 @@ impl Pacer {
     ) {
         if let Some(date) = server_date {
             let sample = signed_nanos(now, date);
-            self.skew = Some(self.skew.map_or(sample, |old| old.min(sample)));
+            if sample.unsigned_abs() <= MAX_SKEW.as_nanos() {
+                self.skew = Some(self.skew.map_or(sample, |old| old.min(sample)));
+            }
         }
         for bucket_family in family.buckets() {
             if let Some(bucket) = self.buckets.get_mut(bucket_family) {
@@ -193,7 +199,7 @@ impl Pacer {
         self.observe(family, headers, server_date, now);
         let bucket = self.buckets.entry(family).or_default();
         let from_server = match retry_after {
-            Some(wait) => Some(now + wait),
+            Some(wait) => now.checked_add(wait),
             None => headers.and(bucket.observed).map(|obs| obs.opens),
         };
         if let Some(obs) = bucket.observed.as_mut() {
@@ -278,7 +284,10 @@ impl Bucket {
             {
                 // `remaining` requests evenly in the time left, the last one before the reset.
                 let left = obs.reset.duration_since(last.max(now)).unwrap_or_default();
-                consider(last + left / (obs.remaining + 1), Hold::Spread { family });
+                consider(
+                    last + left / obs.remaining.saturating_add(1),
+                    Hold::Spread { family },
+                );
             }
         }
         best

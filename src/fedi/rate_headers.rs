@@ -25,6 +25,10 @@ pub struct RateHeaders {
 /// Numbers below this are a number of seconds from now, not an epoch time (2001-09-09).
 const EPOCH_FLOOR: f64 = 1_000_000_000.0;
 
+/// The longest wait a server can ask for; a reset further away is nonsense and ignored, a
+/// longer `Retry-After` is cut to this (the client then gives up rather than wait).
+pub const FARTHEST: Duration = Duration::from_secs(31 * 24 * 3600);
+
 /// Reads the three headers; `None` unless all three are present and make sense.
 /// `server_now` anchors relative resets (the response's `Date`, else the local clock).
 pub fn rate_headers(headers: &HeaderMap, server_now: SystemTime) -> Option<RateHeaders> {
@@ -48,15 +52,26 @@ pub fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
 pub fn retry_after(headers: &HeaderMap, server_now: SystemTime) -> Option<Duration> {
     let text = header(headers, "retry-after")?.trim();
     if let Ok(secs) = text.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+        return Some(Duration::from_secs(secs).min(FARTHEST));
     }
     let at = parse_http_date(text)?;
-    Some(at.duration_since(server_now).unwrap_or_default())
+    Some(
+        at.duration_since(server_now)
+            .unwrap_or_default()
+            .min(FARTHEST),
+    )
 }
 
 /// A reset value: RFC 3339 / ISO 8601, or epoch seconds, or seconds from `server_now`.
-/// The flag is true for whole-second precision.
+/// The flag is true for whole-second precision. Resets more than [`FARTHEST`] away are
+/// rejected.
 pub fn parse_reset(text: &str, server_now: SystemTime) -> Option<(SystemTime, bool)> {
+    let (at, coarse) = parse_reset_any(text, server_now)?;
+    let horizon = server_now.checked_add(FARTHEST)?;
+    (at <= horizon).then_some((at, coarse))
+}
+
+fn parse_reset_any(text: &str, server_now: SystemTime) -> Option<(SystemTime, bool)> {
     let text = text.trim();
     if let Ok(number) = text.parse::<f64>() {
         if !number.is_finite() || number < 0.0 {
@@ -144,7 +159,16 @@ mod tests {
         for (text, want, coarse) in cases {
             assert_eq!(parse_reset(text, now), Some((want, coarse)), "{text}");
         }
-        for bad in ["", "soon", "-5", "NaN", "2026-13-01T00:00:00Z", "inf"] {
+        for bad in [
+            "",
+            "soon",
+            "-5",
+            "NaN",
+            "2026-13-01T00:00:00Z",
+            "inf",
+            "9000000000000000000",
+            "2099-01-01T00:00:00Z",
+        ] {
             assert_eq!(parse_reset(bad, now), None, "{bad}");
         }
     }
@@ -193,6 +217,8 @@ mod tests {
         let past = map(&[("retry-after", "Sat, 01 Aug 2026 13:00:00 GMT")]);
         assert_eq!(retry_after(&past, date), Some(Duration::ZERO));
         assert_eq!(retry_after(&map(&[("retry-after", "later")]), date), None);
+        let huge = map(&[("retry-after", "18446744073709551615")]);
+        assert_eq!(retry_after(&huge, date), Some(FARTHEST));
         assert_eq!(server_date(&map(&[("date", "yesterday")])), None);
     }
 }

@@ -106,11 +106,13 @@ async fn a_429_storm_is_waited_out() {
         count(&world.fake, "GET", "/api/v1/accounts/verify_credentials"),
         4
     );
+    // One line per wait at most; waits ending within two seconds of the last one announced
+    // are not announced again (how many that leaves depends on timing).
     let seen = seen.lock().unwrap();
-    assert_eq!(
-        seen.len(),
-        1,
-        "a burst of refusals is announced once: {seen:?}"
+    assert!((1..=3).contains(&seen.len()), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|n| matches!(n, Notice::Waiting { refused: true, .. }))
     );
 }
 

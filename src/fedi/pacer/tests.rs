@@ -250,3 +250,16 @@ fn bulk_runs_never_exceed_the_advertised_limit() {
         assert!(took <= bound, "limit {limit}/{window_ms} ms took {took:?}");
     }
 }
+
+#[test]
+fn a_broken_server_clock_is_not_taken_as_skew() {
+    let mut pacer = Pacer::new(Budgets::none());
+    let year_1970 = UNIX_EPOCH + Duration::from_secs(5);
+    pacer.observe(
+        Family::Api,
+        Some(&headers(10, 0, t(1_000))),
+        Some(year_1970),
+        t(0),
+    );
+    assert_eq!(pacer.schedule(Family::Api, t(0)).at, t(1_100));
+}
