@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area, sharing `util`.
 
 mod fedi_client;
+mod fedi_fixtures;
 mod fedi_limits;
 mod fedi_support;
 mod login;
