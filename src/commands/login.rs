@@ -311,7 +311,7 @@ async fn ask(ctx: &Ctx<'_>, prompt: &'static str) -> anyhow::Result<String> {
     let answer = tokio::task::spawn_blocking(move || ui.prompt_line(prompt));
     tokio::select! {
         joined = answer => Ok(joined.context("reading the terminal")??),
-        () = ctx.cancel.cancelled() => Err(crate::exit::Interrupted.into()),
+        () = ctx.cancel.cancelled() => Err(crate::fedi::Error::Interrupted.into()),
     }
 }
 

@@ -93,3 +93,36 @@ fn status_of(err: &Error) -> Option<ExitStatus> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_pick_their_exit_status() {
+        let api = |status: u16| ApiError {
+            host: "m.example".into(),
+            status,
+            method: "GET".into(),
+            path: "/".into(),
+            error: None,
+            description: None,
+        };
+        let status = |err: anyhow::Error| crate::exit::classify(&err);
+        assert_eq!(status(Error::from(api(401)).into()), ExitStatus::AuthNeeded);
+        assert_eq!(status(Error::from(api(422)).into()), ExitStatus::Error);
+        assert_eq!(status(Error::Interrupted.into()), ExitStatus::Interrupted);
+        assert_eq!(status(SessionError::NoLogin.into()), ExitStatus::AuthNeeded);
+        let bad_url = InstanceUrl::parse("ftp://x", false).unwrap_err();
+        assert_eq!(
+            status(SessionError::from(bad_url.clone()).into()),
+            ExitStatus::Usage
+        );
+        assert_eq!(
+            status(anyhow::Error::new(bad_url).context("logging in")),
+            ExitStatus::Usage
+        );
+        let interrupted = SessionError::Client(Error::Interrupted);
+        assert_eq!(status(interrupted.into()), ExitStatus::Interrupted);
+    }
+}
