@@ -67,10 +67,8 @@ pub fn classify(err: &anyhow::Error) -> Status {
         if cause.is::<UsageError>() {
             return Status::Usage;
         }
-        if let Some(api) = cause.downcast_ref::<crate::fedi::ApiError>()
-            && api.is_auth_failure()
-        {
-            return Status::AuthNeeded;
+        if let Some(status) = crate::fedi::exit_status(cause) {
+            return status;
         }
     }
     Status::Error

@@ -1,7 +1,12 @@
 //! The integration tests: one binary, one module per area, sharing `util`.
 
 mod archive;
+mod fedi_client;
+mod fedi_fixtures;
+mod fedi_limits;
+mod fedi_support;
 mod handles;
+mod login;
 mod net;
 mod util;
 mod verify;

@@ -13,6 +13,7 @@
 
 mod exchange;
 mod host;
+pub mod mastodon;
 mod server;
 pub mod tls;
 pub mod wellknown;
