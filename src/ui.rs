@@ -94,3 +94,33 @@ impl Ui {
         bar
     }
 }
+
+/// A count with thousands separators, as people read them: `1,204`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_get_separators() {
+        for (n, want) in [
+            (0, "0"),
+            (999, "999"),
+            (1204, "1,204"),
+            (2_345_678, "2,345,678"),
+        ] {
+            assert_eq!(thousands(n), want);
+        }
+    }
+}

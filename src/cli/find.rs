@@ -56,7 +56,7 @@ pub struct FindArgs {
     #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
 
-    /// Print one JSON object per followed account, as each is done
+    /// Print one JSON object per followed account (JSON Lines)
     #[arg(long)]
     pub jsonl: bool,
 
@@ -103,8 +103,41 @@ impl From<Bridge> for crate::discover::Bridge {
 impl FindArgs {
     /// Validates into the command's config.
     pub fn into_config(self) -> Result<crate::commands::find::Config, crate::exit::UsageError> {
-        Ok(crate::commands::find::Config {
+        use crate::commands::find::{Config, Output, XApiConfig};
+        use crate::exit::UsageError;
+        if self.concurrency == 0 || self.per_host == 0 {
+            return Err(UsageError(
+                "--concurrency and --per-host must be at least 1".into(),
+            ));
+        }
+        if self.per_host > self.concurrency {
+            return Err(UsageError(format!(
+                "--per-host ({}) cannot exceed --concurrency ({})",
+                self.per_host, self.concurrency
+            )));
+        }
+        if !self.x_api && self.x_token_file.is_some() {
+            return Err(UsageError("--x-token-file needs --x-api".into()));
+        }
+        let output = match (self.json, self.jsonl) {
+            (true, _) => Output::Json,
+            (_, true) => Output::Jsonl,
+            _ => Output::Human,
+        };
+        Ok(Config {
             archive: self.archive,
+            profiles: self.profiles,
+            x_api: self.x_api.then_some(XApiConfig {
+                token_file: self.x_token_file,
+                base_url: self.x_api_url,
+            }),
+            refresh: self.refresh,
+            output,
+            csv: self.csv,
+            bridges: self.bridges.into_iter().map(Into::into).collect(),
+            concurrency: self.concurrency,
+            per_host: self.per_host,
+            yes: self.yes,
         })
     }
 }

@@ -4,8 +4,10 @@
 
 pub mod cache;
 pub mod extract;
+pub mod friends;
 pub mod handle;
 pub mod import_csv;
+pub mod matches;
 pub mod profile;
 pub mod profile_file;
 pub mod verify;

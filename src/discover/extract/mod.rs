@@ -110,6 +110,29 @@ pub enum Bridge {
     Bluesky,
 }
 
+impl std::fmt::Display for Field {
+    /// The name used in JSON (`pinned-post`), for human reports too.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Field::Name => "name",
+            Field::Description => "description",
+            Field::Url => "url",
+            Field::Location => "location",
+            Field::PinnedPost => "pinned-post",
+            Field::Tweet => "tweet",
+            Field::Text => "text",
+        })
+    }
+}
+
+impl std::fmt::Display for Bridge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Bridge::Bluesky => "bluesky",
+        })
+    }
+}
+
 /// What the caller allows beyond the fediverse proper.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExtractOptions {

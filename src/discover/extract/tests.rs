@@ -984,3 +984,23 @@ fn more_real_world_bio_shapes() {
         ],
     );
 }
+
+#[test]
+fn fields_and_bridges_print_as_they_serialise() {
+    let fields = [
+        Field::Name,
+        Field::Description,
+        Field::Url,
+        Field::Location,
+        Field::PinnedPost,
+        Field::Tweet,
+        Field::Text,
+    ];
+    for field in fields {
+        assert_eq!(serde_json::to_value(field).unwrap(), field.to_string());
+    }
+    assert_eq!(
+        serde_json::to_value(Bridge::Bluesky).unwrap(),
+        Bridge::Bluesky.to_string()
+    );
+}

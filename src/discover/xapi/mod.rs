@@ -91,22 +91,10 @@ impl Plan {
         format!(
             "this will make {} lookup{s} (~{} users, about ${:.2} at ${USD_PER_USER:.2} per user)",
             self.lookups,
-            thousands(self.users),
+            crate::ui::thousands(self.users as u64),
             self.estimated_usd()
         )
     }
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn is_id(id: &str) -> bool {

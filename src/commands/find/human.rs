@@ -1,0 +1,197 @@
+//! The human report of `find`: the summary, "where your friends are", and the accounts found.
+
+use std::fmt::Write;
+
+use crate::discover::matches::{Account, Findings, Instance, Match, Totals};
+use crate::discover::verify::State;
+use crate::ui::thousands;
+
+/// The whole report as text.
+pub fn render(findings: &Findings, offline: bool) -> String {
+    let mut text = summary(&findings.totals, offline);
+    if !findings.instances.is_empty() {
+        text.push('\n');
+        text.push_str(&instances(&findings.instances));
+    }
+    let found: Vec<&Account> = findings
+        .accounts
+        .iter()
+        .filter(|a| !a.candidates.is_empty())
+        .collect();
+    if !found.is_empty() {
+        text.push('\n');
+        text.push_str(if offline {
+            "Candidates (not verified: --offline)\n"
+        } else {
+            "Accounts\n"
+        });
+        for account in found {
+            text.push_str(&account_lines(account));
+        }
+    }
+    text
+}
+
+fn summary(t: &Totals, offline: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Followed accounts  {} scanned: {} with profile data, {} known only by name from your tweets",
+        n(t.followed),
+        n(t.with_profile_data),
+        n(t.names_only)
+    );
+    if t.without_profile_data > 0 {
+        let _ = writeln!(
+            s,
+            "                   no profile data for {} of {} (add --profiles FILE or --x-api)",
+            n(t.without_profile_data),
+            n(t.followed)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Candidates         {} handle(s) for {} account(s)",
+        n(t.candidates),
+        n(t.with_candidates)
+    );
+    if offline {
+        let _ = writeln!(s, "Verified           none checked (--offline)");
+        return s;
+    }
+    let moved = match t.moved {
+        0 => String::new(),
+        m => format!(", {} more moved", n(m)),
+    };
+    let _ = writeln!(
+        s,
+        "Verified           {} account(s){moved} ({} checked now, {} from the cache)",
+        n(t.verified),
+        n(t.asked),
+        n(t.from_cache)
+    );
+    let states: Vec<String> = State::ALL
+        .iter()
+        .filter_map(|state| Some(format!("{} {}", state, n(*t.states.get(state)?))))
+        .collect();
+    if !states.is_empty() {
+        let _ = writeln!(s, "                   {}", states.join(" · "));
+    }
+    if !t.dead_hosts.is_empty() {
+        let shown: Vec<&str> = t.dead_hosts.iter().take(8).map(String::as_str).collect();
+        let more = t.dead_hosts.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "Dead hosts         {}: {}{more}",
+            t.dead_hosts.len(),
+            shown.join(", ")
+        );
+    }
+    s
+}
+
+fn instances(list: &[Instance]) -> String {
+    let mut s = String::from("Where your friends are\n");
+    let _ = writeln!(
+        s,
+        "  {:>7}  {:<28} {:<22} {:>10}  registrations",
+        "friends", "instance", "software", "users"
+    );
+    for i in list {
+        let software = match (&i.software, &i.version) {
+            (Some(name), Some(version)) => format!("{name} {}", short_version(version)),
+            (Some(name), None) => name.clone(),
+            _ => "?".into(),
+        };
+        let users = i.users.map(thousands).unwrap_or_else(|| "?".into());
+        let open = match i.open_registrations {
+            Some(true) => "open",
+            Some(false) => "closed",
+            None => "?",
+        };
+        let _ = writeln!(
+            s,
+            "  {:>7}  {:<28} {:<22} {:>10}  {open}",
+            i.friends, i.host, software, users
+        );
+    }
+    s
+}
+
+/// `4.3.0+glitch (compatible; …)` → `4.3.0+glitch`: versions can be long.
+fn short_version(version: &str) -> &str {
+    let end = version.find([' ', '(']).unwrap_or(version.len());
+    let cut = &version[..end];
+    match cut.char_indices().nth(16) {
+        Some((at, _)) => &cut[..at],
+        None => cut,
+    }
+}
+
+fn account_lines(account: &Account) -> String {
+    let who = match (&account.username, &account.display_name) {
+        (Some(user), Some(name)) => format!("@{user} ({name})"),
+        (Some(user), None) => format!("@{user}"),
+        (None, Some(name)) => format!("{name} (id {})", account.id.as_deref().unwrap_or("?")),
+        (None, None) => format!("id {}", account.id.as_deref().unwrap_or("?")),
+    };
+    let mut s = format!("  {who}\n");
+    for m in &account.candidates {
+        let _ = writeln!(s, "    {}", match_line(m));
+    }
+    s
+}
+
+fn match_line(m: &Match) -> String {
+    let address = m.canonical.as_deref().unwrap_or(&m.handle);
+    let mut line = format!("{address:<40} {}", m.state);
+    if let Some(to) = &m.moved_to {
+        let _ = write!(line, " → {to}");
+    }
+    if let Some(bridge) = m.bridge {
+        let _ = write!(line, " (bridge: {bridge})");
+    }
+    if let Some(evidence) = m.evidence.first() {
+        let _ = write!(line, "  [{}: {}]", evidence.field, evidence.matched);
+    }
+    line
+}
+
+/// A count with thousands separators: 1,204.
+fn n(value: usize) -> String {
+    thousands(value as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_versions_are_cut() {
+        assert_eq!(short_version("4.3.0"), "4.3.0");
+        assert_eq!(short_version("2.7.2 (compatible; Pleroma 2.5.0)"), "2.7.2");
+        assert_eq!(short_version("0123456789abcdefghij"), "0123456789abcdef");
+    }
+
+    #[test]
+    fn the_summary_says_how_many_lack_profile_data() {
+        let totals = Totals {
+            followed: 1890,
+            with_profile_data: 600,
+            names_only: 86,
+            without_profile_data: 1204,
+            ..Totals::default()
+        };
+        let text = summary(&totals, true);
+        assert!(
+            text.contains("no profile data for 1,204 of 1,890"),
+            "{text}"
+        );
+        assert!(text.contains("none checked (--offline)"), "{text}");
+    }
+}

@@ -1,0 +1,382 @@
+//! What `find` found: per followed account, every candidate handle with its evidence and its
+//! verification ([`Match`]); the totals; and "where your friends are", the instances ranked by
+//! how many followed accounts live there. These are the records `--json`/`--jsonl` print
+//! (stable snake_case field names, read by scripts and by later steps of the move).
+//!
+//! Pure: built from [`Friends`] and a verification [`Report`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::extract::Bridge;
+use super::friends::{Friend, Friends};
+use super::handle::Handle;
+use super::profile::{Evidence, ProfileSource};
+use super::verify::{Report, State, Verification};
+
+/// One followed account and its candidates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: Option<String>,
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    /// Where the profile came from: `file`, `x-api`, `archive` (names from your tweets
+    /// only), or `null` with no data at all.
+    pub profile: Option<&'static str>,
+    pub candidates: Vec<Match>,
+}
+
+/// One candidate handle of an account, verified (or not).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// The handle as found (normalised).
+    pub handle: String,
+    pub bridge: Option<Bridge>,
+    pub evidence: Vec<Evidence>,
+    pub state: State,
+    /// The address the server confirms (`verified`, `moved`).
+    pub canonical: Option<String>,
+    pub actor_url: Option<String>,
+    /// Where a `moved` account went: its new address when confirmed, else its actor URL.
+    pub moved_to: Option<String>,
+    /// The server's software (NodeInfo), e.g. `mastodon`.
+    pub software: Option<String>,
+    /// Why, for states other than `verified`.
+    pub detail: Option<String>,
+}
+
+/// An instance some followed accounts live on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Instance {
+    /// The domain in the accounts' addresses.
+    pub host: String,
+    /// Followed accounts with a verified address there.
+    pub friends: usize,
+    pub software: Option<String>,
+    pub version: Option<String>,
+    pub users: Option<u64>,
+    pub open_registrations: Option<bool>,
+}
+
+/// The run in numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    /// Followed accounts scanned (plus records known only by username).
+    pub followed: usize,
+    /// Described by a profiles file or the X API.
+    pub with_profile_data: usize,
+    /// Known only by name, from mentions and replies in your tweets.
+    pub names_only: usize,
+    /// Nothing known but the id.
+    pub without_profile_data: usize,
+    /// Accounts with at least one candidate handle.
+    pub with_candidates: usize,
+    /// Distinct candidate handles.
+    pub candidates: usize,
+    /// Accounts with at least one verified handle.
+    pub verified: usize,
+    /// Accounts whose only found account moved.
+    pub moved: usize,
+    /// Distinct candidates per state.
+    pub states: BTreeMap<State, usize>,
+    /// Hosts that timed out or could not be reached.
+    pub dead_hosts: Vec<String>,
+    /// Candidates answered from the cache / asked over the network.
+    pub from_cache: usize,
+    pub asked: usize,
+    /// Profile records of accounts you do not follow (left out).
+    pub not_followed: usize,
+}
+
+/// Everything `find` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Findings {
+    pub totals: Totals,
+    /// Ranked: most friends first, then by name.
+    pub instances: Vec<Instance>,
+    pub accounts: Vec<Account>,
+}
+
+impl Findings {
+    /// Joins the friends with the verification results. `report.results` holds one result
+    /// per finding, in the order of `friends.list` and each friend's findings.
+    pub fn build(friends: &Friends, report: &Report) -> Self {
+        let mut results = report.results.iter();
+        let accounts: Vec<Account> = friends
+            .list
+            .iter()
+            .map(|friend| account(friend, &mut results, report))
+            .collect();
+        let totals = totals(friends, &accounts, report);
+        let instances = instances(&accounts, report);
+        Self {
+            totals,
+            instances,
+            accounts,
+        }
+    }
+
+    /// The confirmed addresses of verified accounts: what Mastodon's import file lists.
+    pub fn verified_handles(&self) -> Vec<Handle> {
+        let found: BTreeSet<Handle> = self
+            .accounts
+            .iter()
+            .flat_map(|a| &a.candidates)
+            .filter(|m| m.state == State::Verified)
+            .filter_map(|m| m.canonical.as_deref().or(Some(m.handle.as_str())))
+            .filter_map(|text| {
+                let (user, host) = text.rsplit_once('@')?;
+                Handle::new(user, host).ok()
+            })
+            .collect();
+        found.into_iter().collect()
+    }
+}
+
+fn account<'a>(
+    friend: &Friend,
+    results: &mut impl Iterator<Item = &'a Verification>,
+    report: &Report,
+) -> Account {
+    let profile = friend.profile.as_ref();
+    let candidates = friend
+        .findings
+        .iter()
+        .filter_map(|finding| {
+            let result = results.next()?;
+            Some(Match {
+                handle: finding.handle.to_string(),
+                bridge: finding.bridge,
+                evidence: finding.evidence.clone(),
+                state: result.state,
+                canonical: result.canonical.as_ref().map(ToString::to_string),
+                actor_url: result.actor_url.as_ref().map(ToString::to_string),
+                moved_to: result.moved_to.as_ref().map(|m| match &m.handle {
+                    Some(handle) => handle.to_string(),
+                    None => m.actor_url.to_string(),
+                }),
+                software: report
+                    .server_of(&result.host)
+                    .and_then(|h| h.software.clone()),
+                detail: result.detail.clone(),
+            })
+        })
+        .collect();
+    Account {
+        id: friend.id.clone(),
+        username: profile.and_then(|p| p.username.clone()),
+        display_name: profile.and_then(|p| p.display_name.clone()),
+        profile: profile.map(|p| source_name(&p.source)),
+        candidates,
+    }
+}
+
+fn source_name(source: &ProfileSource) -> &'static str {
+    match source {
+        ProfileSource::File { .. } => "file",
+        ProfileSource::XApi => "x-api",
+        ProfileSource::Archive => "archive",
+    }
+}
+
+fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
+    let mut t = Totals {
+        followed: accounts.len(),
+        not_followed: friends.not_followed,
+        from_cache: report.from_cache,
+        asked: report.asked,
+        ..Totals::default()
+    };
+    let mut distinct: HashMap<&str, State> = HashMap::new();
+    let mut dead = BTreeSet::new();
+    for (friend, account) in friends.list.iter().zip(accounts) {
+        match account.profile {
+            Some(_) if friend.has_profile_data() => t.with_profile_data += 1,
+            Some(_) => t.names_only += 1,
+            None => t.without_profile_data += 1,
+        }
+        let has = |state| account.candidates.iter().any(|m| m.state == state);
+        t.with_candidates += usize::from(!account.candidates.is_empty());
+        t.verified += usize::from(has(State::Verified));
+        t.moved += usize::from(!has(State::Verified) && has(State::Moved));
+        for m in &account.candidates {
+            distinct.insert(&m.handle, m.state);
+        }
+    }
+    for result in &report.results {
+        if result.state.is_dead_host() {
+            dead.insert(result.host.clone());
+        }
+    }
+    t.candidates = distinct.len();
+    for state in distinct.into_values() {
+        *t.states.entry(state).or_default() += 1;
+    }
+    t.dead_hosts = dead.into_iter().collect();
+    t
+}
+
+/// Instances ranked by the number of followed accounts verified there.
+fn instances(accounts: &[Account], report: &Report) -> Vec<Instance> {
+    let mut count: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    for (i, account) in accounts.iter().enumerate() {
+        for m in account
+            .candidates
+            .iter()
+            .filter(|m| m.state == State::Verified)
+        {
+            let address = m.canonical.as_deref().unwrap_or(&m.handle);
+            if let Some((_, host)) = address.rsplit_once('@') {
+                count
+                    .entry(host.to_ascii_lowercase())
+                    .or_default()
+                    .insert(i);
+            }
+        }
+    }
+    let mut list: Vec<Instance> = count
+        .into_iter()
+        .map(|(host, who)| {
+            let info = report.server_of(&host).cloned().unwrap_or_default();
+            Instance {
+                host,
+                friends: who.len(),
+                software: info.software,
+                version: info.version,
+                users: info.users,
+                open_registrations: info.open_registrations,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| b.friends.cmp(&a.friends).then_with(|| a.host.cmp(&b.host)));
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::extract::{Field, Rule};
+    use crate::discover::profile::{Finding, Profile};
+    use crate::discover::verify::{Acct, HostInfo};
+
+    fn finding(handle: &str) -> Finding {
+        let (user, host) = handle.split_once('@').unwrap();
+        Finding {
+            handle: Handle::new(user, host).unwrap(),
+            bridge: None,
+            evidence: vec![Evidence {
+                field: Field::Description,
+                rule: Rule::AcctAt,
+                matched: format!("@{handle}"),
+            }],
+        }
+    }
+
+    fn friend(id: &str, source: Option<ProfileSource>, handles: &[&str]) -> Friend {
+        Friend {
+            id: Some(id.into()),
+            profile: source.map(|s| Profile {
+                username: Some(format!("user{id}")),
+                ..Profile::new(s)
+            }),
+            findings: handles.iter().map(|h| finding(h)).collect(),
+        }
+    }
+
+    fn result(state: State, host: &str, canonical: Option<&str>) -> Verification {
+        let mut v = Verification::bare(state, host, None);
+        v.canonical = canonical.map(|c| Acct::parse(c).unwrap());
+        v
+    }
+
+    fn sample() -> (Friends, Report) {
+        let file = || Some(ProfileSource::XApi);
+        let friends = Friends {
+            list: vec![
+                friend("1", file(), &["a@one.example", "a2@two.example"]),
+                friend("2", file(), &["b@one.example"]),
+                friend("3", Some(ProfileSource::Archive), &["c@dead.example"]),
+                friend("4", None, &[]),
+                friend("5", file(), &["e@two.example"]),
+            ],
+            not_followed: 2,
+        };
+        let mut report = Report {
+            results: vec![
+                result(State::Verified, "one.example", Some("A@one.example")),
+                result(State::NotFound, "two.example", None),
+                result(State::Verified, "one.example", Some("b@one.example")),
+                result(State::Timeout, "dead.example", None),
+                result(State::Verified, "two.example", Some("e@two.example")),
+            ],
+            asked: 5,
+            ..Report::default()
+        };
+        report.hosts.insert(
+            "one.example".into(),
+            HostInfo {
+                software: Some("mastodon".into()),
+                users: Some(1200),
+                open_registrations: Some(true),
+                ..HostInfo::default()
+            },
+        );
+        (friends, report)
+    }
+
+    #[test]
+    fn totals_count_accounts_and_distinct_candidates() {
+        let (friends, report) = sample();
+        let f = Findings::build(&friends, &report);
+        let t = &f.totals;
+        assert_eq!(
+            (
+                t.followed,
+                t.with_profile_data,
+                t.names_only,
+                t.without_profile_data
+            ),
+            (5, 3, 1, 1)
+        );
+        assert_eq!((t.with_candidates, t.candidates, t.verified), (4, 5, 3));
+        assert_eq!(t.dead_hosts, ["dead.example"]);
+        assert_eq!(t.states[&State::Verified], 3);
+        assert_eq!(t.not_followed, 2);
+        assert_eq!(
+            f.accounts[0].candidates[0].canonical.as_deref(),
+            Some("A@one.example")
+        );
+        assert_eq!(
+            f.accounts[0].candidates[0].software.as_deref(),
+            Some("mastodon")
+        );
+        assert_eq!(f.accounts[3].profile, None);
+        assert_eq!(f.accounts[2].profile, Some("archive"));
+    }
+
+    #[test]
+    fn instances_rank_by_friends_then_name() {
+        let (friends, report) = sample();
+        let f = Findings::build(&friends, &report);
+        let ranked: Vec<(&str, usize)> = f
+            .instances
+            .iter()
+            .map(|i| (i.host.as_str(), i.friends))
+            .collect();
+        assert_eq!(ranked, [("one.example", 2), ("two.example", 1)]);
+        assert_eq!(f.instances[0].users, Some(1200));
+    }
+
+    #[test]
+    fn the_import_list_holds_verified_canonical_addresses_once() {
+        let (friends, report) = sample();
+        let f = Findings::build(&friends, &report);
+        let handles: Vec<String> = f
+            .verified_handles()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(handles, ["a@one.example", "b@one.example", "e@two.example"]);
+    }
+}
