@@ -114,7 +114,10 @@ async fn resolve_url(ctx: &Arc<Ctx>, url: &Url) -> Query {
     let host = host_of(url);
     let known = ctx.known_template(&host);
     match endpoint(known.as_deref(), &host, url.as_str()) {
-        Some(endpoint) => query(ctx, endpoint).await,
+        Some(endpoint) => {
+            ctx.spawn_facts(&host_of(&endpoint));
+            query(ctx, endpoint).await
+        }
         None => bad_host(&host),
     }
 }
