@@ -5,6 +5,7 @@ mod fedi_client;
 mod fedi_fixtures;
 mod fedi_limits;
 mod fedi_support;
+mod find;
 mod handles;
 mod login;
 mod net;

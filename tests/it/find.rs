@@ -1,0 +1,394 @@
+//! `fedimigrate find` end to end: the real binary on the committed sample archive and profile
+//! file, against the fake fediverse reached through `--resolve` and `--ca-cert` (the options
+//! a real user has), and against a fake X API. Every host the sample names is served by the
+//! fake, so nothing ever leaves the machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use fakeverse::wellknown::{FediHost, Software, html_site};
+use fakeverse::xapi::FakeX;
+use fakeverse::{Fakeverse, Mode};
+use serde_json::Value;
+
+use crate::util::{command, stderr, stdout};
+
+const ARCHIVE: &str = "fixtures/sample-archive.zip";
+const PROFILES: &str = "fixtures/sample-profiles.csv";
+const X_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAFindTestBearer%2Fsecret";
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The sample's hosts, served as: accounts that exist, one missing, a dead host, a closed
+/// one, a web site that is no fediverse server, and several server flavours.
+fn sample_world() -> Fakeverse {
+    let fv = Fakeverse::start();
+    let mastodon = FediHost::mount(&fv, "mastodon.example", Software::mastodon());
+    mastodon.account("jonas").account("Eero").users(52_000);
+    FediHost::mount(&fv, "bread.social", Software::gotosocial()).account("priya");
+    FediHost::mount(&fv, "social.example", Software::mastodon())
+        .account("tomasz")
+        .account("felix")
+        .open_registrations(false);
+    FediHost::mount(&fv, "mastodon.social", Software::mastodon()).account("lena_rails");
+    fv.host("hachyderm.io").set_mode(Mode::Hang);
+    FediHost::mount(&fv, "fosstodon.org", Software::mastodon())
+        .account("ola")
+        .account("chenli");
+    html_site(&fv, "birds.town");
+    FediHost::mount(&fv, "cooking.example", Software::pleroma()).account("luca");
+    fv.host("mastodon.online").set_mode(Mode::Close);
+    FediHost::mount(&fv, "climbing.example", Software::misskey()).account("zoe");
+    FediHost::mount(&fv, "fietsen.example", Software::akkoma()).account("pieter");
+    fv
+}
+
+/// Runs `find` with the fake's CA and `--resolve` for every host, in `home`.
+fn find(fv: &Fakeverse, home: &Path, args: &[&str]) -> Output {
+    let ca = fv.write_ca(home);
+    let mut cmd = command(home);
+    cmd.arg("find")
+        .arg(fixture(ARCHIVE))
+        .arg("--ca-cert")
+        .arg(&ca)
+        .args(fv.resolve_args())
+        .args(["--timeout", "1"])
+        .args(args);
+    cmd.output().expect("run fedimigrate")
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
+}
+
+fn account<'a>(doc: &'a Value, username: &str) -> &'a Value {
+    doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == username)
+        .unwrap_or_else(|| panic!("no account {username}"))
+}
+
+#[test]
+fn the_readme_command_runs_offline_on_the_sample() {
+    let home = tempfile::tempdir().unwrap();
+    let out = command(home.path())
+        .args(["find", &fixture(ARCHIVE), "--profiles", &fixture(PROFILES)])
+        .arg("--offline")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("40 scanned: 34 with profile data"), "{text}");
+    assert!(text.contains("no profile data for 1 of 40"), "{text}");
+    assert!(text.contains("none checked (--offline)"), "{text}");
+    assert!(text.contains("jonas@mastodon.example"), "{text}");
+    assert!(
+        text.contains("priya@bread.social"),
+        "from the display name and the tweet: {text}"
+    );
+    assert!(
+        !text.contains("mara@mastodon.example"),
+        "the owner's own handle is no friend's"
+    );
+    assert!(
+        !text.contains("felix@social.example"),
+        "felix is nobody we follow"
+    );
+    assert!(!home.path().join("cache").join("verify.jsonl").exists());
+}
+
+#[test]
+fn find_verifies_ranks_instances_and_writes_the_import_file() {
+    let fv = sample_world();
+    let home = tempfile::tempdir().unwrap();
+    let csv = home.path().join("follows.csv");
+    let out = find(
+        &fv,
+        home.path(),
+        &[
+            "--profiles",
+            &fixture(PROFILES),
+            "--json",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let totals = &doc["totals"];
+    assert_eq!(totals["followed"], 40);
+    assert_eq!(totals["with_candidates"], 14);
+    assert_eq!(totals["verified"], 10, "{totals}");
+    assert_eq!(totals["states"]["timeout"], 1);
+    assert_eq!(totals["states"]["unreachable"], 1);
+    assert_eq!(totals["states"]["not_fediverse"], 1);
+    assert_eq!(totals["states"]["not_found"], 1);
+    assert_eq!(
+        totals["dead_hosts"],
+        serde_json::json!(["hachyderm.io", "mastodon.online"])
+    );
+
+    let eero = &account(&doc, "eero_m")["candidates"][0];
+    assert_eq!(eero["state"], "verified");
+    assert_eq!(eero["canonical"], "Eero@mastodon.example");
+    assert_eq!(eero["software"], "mastodon");
+    assert_eq!(eero["actor_url"], "https://mastodon.example/users/Eero");
+    assert_eq!(eero["evidence"][0]["field"], "description");
+    let lena = &account(&doc, "lena_rails")["candidates"][0];
+    assert_eq!(lena["evidence"][0]["rule"], "profile-url");
+    assert_eq!(lena["state"], "verified");
+    assert_eq!(
+        account(&doc, "marta_g")["candidates"][0]["state"],
+        "not_found"
+    );
+    assert_eq!(
+        account(&doc, "kenji_t")["candidates"][0]["state"],
+        "timeout"
+    );
+    assert_eq!(
+        account(&doc, "hanna_birds")["candidates"][0]["state"],
+        "not_fediverse"
+    );
+
+    let ranked: Vec<(String, u64)> = doc["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["host"].as_str().unwrap().to_string(),
+                i["friends"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ranked[0], ("fosstodon.org".into(), 2));
+    assert_eq!(ranked[1], ("mastodon.example".into(), 2));
+    assert_eq!(ranked.len(), 8);
+    for instance in doc["instances"].as_array().unwrap() {
+        assert!(
+            instance["software"].is_string(),
+            "NodeInfo missing: {instance}"
+        );
+    }
+    let bread = &account(&doc, "priya_bakes")["candidates"][0];
+    assert_eq!(
+        bread["software"], "gotosocial",
+        "found as a profile URL too"
+    );
+    let fields: Vec<&str> = bread["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "url", "tweet"]);
+    let mastodon = &doc["instances"][1];
+    assert_eq!(mastodon["users"], 52_000);
+    assert_eq!(mastodon["open_registrations"], true);
+
+    let written = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Account address,Show boosts,Notify on new posts,Languages"
+    );
+    assert_eq!(lines.len(), 11, "{written}");
+    assert_eq!(lines[1], "chenli@fosstodon.org,true,false,");
+    let mut sorted = lines[1..].to_vec();
+    sorted.sort();
+    assert_eq!(sorted, lines[1..]);
+    assert!(!written.contains("marta@"), "only verified accounts");
+
+    assert_eq!(
+        fv.host("hachyderm.io").request_count(),
+        1,
+        "a dead host costs one request"
+    );
+}
+
+#[test]
+fn the_human_report_shows_where_friends_are() {
+    let fv = sample_world();
+    let home = tempfile::tempdir().unwrap();
+    let out = find(&fv, home.path(), &["--profiles", &fixture(PROFILES)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Verified           10 account(s)"), "{text}");
+    assert!(text.contains("Where your friends are"), "{text}");
+    assert!(
+        text.contains("Dead hosts         2: hachyderm.io, mastodon.online"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("social.example ") && !l.contains('@'))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.contains("mastodon 4.3.2") && row.ends_with("closed"),
+        "{row}"
+    );
+}
+
+#[test]
+fn a_rerun_asks_nothing_new() {
+    let fv = sample_world();
+    let home = tempfile::tempdir().unwrap();
+    let first = find(
+        &fv,
+        home.path(),
+        &["--profiles", &fixture(PROFILES), "--json"],
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let asked = fv.request_count();
+    let second = find(
+        &fv,
+        home.path(),
+        &["--profiles", &fixture(PROFILES), "--json"],
+    );
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(fv.request_count(), asked, "the rerun made requests");
+    let (a, b) = (json(&first), json(&second));
+    assert_eq!(a["accounts"], b["accounts"]);
+    assert_eq!(b["totals"]["from_cache"], 14);
+    assert_eq!(b["totals"]["asked"], 0);
+}
+
+#[test]
+fn jsonl_prints_one_line_per_followed_account() {
+    let fv = sample_world();
+    let home = tempfile::tempdir().unwrap();
+    let out = find(
+        &fv,
+        home.path(),
+        &["--profiles", &fixture(PROFILES), "--jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 40);
+    assert_eq!(lines[0]["id"], "2001");
+    assert_eq!(lines[0]["profile"], "file");
+    let keys = ["id", "username", "display_name", "profile", "candidates"];
+    for key in keys {
+        assert!(lines[0].get(key).is_some(), "{key} missing");
+    }
+    let none = lines.iter().filter(|l| l["profile"].is_null()).count();
+    assert_eq!(none, 1);
+}
+
+fn x_world() -> (Fakeverse, FakeX) {
+    let fv = sample_world();
+    let x = FakeX::mount(&fv, "api.x.example", X_TOKEN);
+    for (id, user, bio) in [
+        ("2035", "felix_trains", "Trains. @felix@social.example"),
+        ("2036", "old_friend", "nothing here"),
+        ("2040", "someone", "🐘 someone@mastodon.example"),
+    ] {
+        x.user(id, user, bio);
+    }
+    (fv, x)
+}
+
+fn token_file(home: &Path) -> PathBuf {
+    let path = home.join("x-token");
+    std::fs::write(&path, format!("{X_TOKEN}\n")).unwrap();
+    path
+}
+
+#[test]
+fn the_x_api_fills_missing_profiles_once_after_saying_what_it_costs() {
+    let (fv, x) = x_world();
+    let home = tempfile::tempdir().unwrap();
+    let token = token_file(home.path());
+    let base = x.base_url();
+    let args = [
+        "--profiles",
+        &fixture(PROFILES),
+        "--x-api",
+        "--x-api-url",
+        &base,
+        "--x-token-file",
+        token.to_str().unwrap(),
+        "--json",
+    ];
+    let refused = find(&fv, home.path(), &args);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+    assert_eq!(
+        x.host().request_count(),
+        0,
+        "nothing is fetched before the yes"
+    );
+
+    let mut yes = args.to_vec();
+    yes.push("--yes");
+    let out = find(&fv, home.path(), &yes);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("this will make 1 lookup (~6 users"), "{err}");
+    assert!(!err.contains(X_TOKEN) && !stdout(&out).contains(X_TOKEN));
+    assert_eq!(x.host().request_count(), 1);
+    let doc = json(&out);
+    let felix = account(&doc, "felix_trains");
+    assert_eq!(felix["profile"], "x-api");
+    assert_eq!(felix["candidates"][0]["canonical"], "felix@social.example");
+    assert_eq!(doc["totals"]["with_profile_data"], 37);
+
+    let again = find(&fv, home.path(), &yes);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        x.host().request_count(),
+        1,
+        "cached X API pages cost nothing"
+    );
+    assert!(!stderr(&again).contains("this will make"));
+}
+
+#[test]
+fn bad_input_is_one_sentence_and_a_failure() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = command(home.path())
+        .args(["find", "no-such-archive.zip", "--offline"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    let err = stderr(&missing);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("no-such-archive.zip"), "{err}");
+
+    let bad = home.path().join("profiles.json");
+    std::fs::write(&bad, "[{\"id\": \"1\", \"bio\": ").unwrap();
+    let out = command(home.path())
+        .args(["find", &fixture(ARCHIVE), "--offline", "--profiles"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("profiles.json"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let usage = command(home.path())
+        .args([
+            "find",
+            &fixture(ARCHIVE),
+            "--per-host",
+            "9",
+            "--concurrency",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+}
