@@ -392,3 +392,146 @@ fn bad_input_is_one_sentence_and_a_failure() {
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+/// A world of 20 slow hosts and a profiles file giving each of the sample's 40 follows a
+/// handle there, so a run takes long enough to be interrupted.
+fn slow_world(home: &Path) -> (Fakeverse, PathBuf) {
+    let fv = Fakeverse::start();
+    let servers: Vec<FediHost> = (0..20)
+        .map(|h| FediHost::mount(&fv, &format!("h{h}.example"), Software::mastodon()))
+        .collect();
+    // The sample's tweets name priya@bread.social: serve it too, so nothing asks real DNS.
+    FediHost::mount(&fv, "bread.social", Software::gotosocial()).account("priya");
+    let mut csv = String::from("id,username,description\n");
+    for i in 0..40 {
+        let server = &servers[i % 20];
+        server.account(&format!("u{i}"));
+        server
+            .host()
+            .set_latency(std::time::Duration::from_millis(150));
+        csv.push_str(&format!("{},user{i},Now @u{i}@{}\n", 2001 + i, server.name));
+    }
+    let profiles = home.join("slow-profiles.csv");
+    std::fs::write(&profiles, csv).unwrap();
+    (fv, profiles)
+}
+
+fn cached_results(home: &Path) -> usize {
+    let path = home.join("cache").join("verify.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("\"kind\":\"target\""))
+        .count()
+}
+
+fn cached_keys(home: &Path) -> Vec<String> {
+    let path = home.join("cache").join("verify.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["kind"] == "target")
+        .map(|v| v["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Starts `find` in the background and returns once `results` results are on disk.
+fn start_and_wait(
+    fv: &Fakeverse,
+    home: &Path,
+    profiles: &Path,
+    results: usize,
+) -> std::process::Child {
+    let ca = fv.write_ca(home);
+    let mut child = command(home)
+        .arg("find")
+        .arg(fixture(ARCHIVE))
+        .arg("--profiles")
+        .arg(profiles)
+        .arg("--ca-cert")
+        .arg(&ca)
+        .args(fv.resolve_args())
+        .args(["--concurrency", "2", "--per-host", "1", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while cached_results(home) < results {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        assert!(child.try_wait().unwrap().is_none(), "finished too early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+/// WebFinger requests per account across all hosts.
+fn webfinger_asks(fv: &Fakeverse) -> std::collections::HashMap<String, usize> {
+    let mut asks = std::collections::HashMap::new();
+    for name in fv.host_names() {
+        for request in fv.host(&name).requests() {
+            if request.path == "/.well-known/webfinger" {
+                *asks.entry(request.query.clone()).or_default() += 1;
+            }
+        }
+    }
+    asks
+}
+
+#[test]
+fn a_killed_run_resumes_without_asking_twice() {
+    let home = tempfile::tempdir().unwrap();
+    let (fv, profiles) = slow_world(home.path());
+    let mut child = start_and_wait(&fv, home.path(), &profiles, 6);
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let saved = cached_results(home.path());
+    let saved_keys = cached_keys(home.path());
+    assert!(saved < 41, "the run was not interrupted");
+
+    let out = find(
+        &fv,
+        home.path(),
+        &["--profiles", profiles.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["totals"]["verified"], 40, "{}", doc["totals"]);
+    assert_eq!(doc["totals"]["states"]["verified"], 41, "{}", doc["totals"]);
+    let from_cache = doc["totals"]["from_cache"].as_u64().unwrap() as usize;
+    assert!(from_cache >= saved, "{from_cache} < {saved}");
+    assert_eq!(
+        doc["totals"]["asked"].as_u64().unwrap() as usize,
+        41 - from_cache
+    );
+    let asks = webfinger_asks(&fv);
+    for key in saved_keys {
+        let user = key.trim_start_matches("acct:").replace('@', "%40");
+        let asked: usize = asks
+            .iter()
+            .filter(|(query, _)| query.contains(&format!("acct%3A{user}")))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(asked, 1, "{key} was saved, then asked again");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_with_130_and_keeps_the_results() {
+    let home = tempfile::tempdir().unwrap();
+    let (fv, profiles) = slow_world(home.path());
+    let child = start_and_wait(&fv, home.path(), &profiles, 4);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(cached_results(home.path()) >= 4);
+}
