@@ -298,12 +298,12 @@ fn print(findings: &Findings, config: &Config, env: &Env) -> anyhow::Result<()> 
 }
 
 fn write_csv(path: &std::path::Path, findings: &Findings, env: &Env) -> anyhow::Result<()> {
-    let handles = findings.verified_handles();
+    let handles = findings.import_handles();
     let written = import_csv::write_files(path, handles)
         .with_context(|| format!("could not write {}", path.display()))?;
     for (file, rows) in written {
         env.ui.info(format_args!(
-            "wrote {rows} verified address(es) to {} (Mastodon: Preferences → Import and export → Import, type \"Following list\")",
+            "wrote {rows} address(es) to {} (Mastodon: Preferences → Import and export → Import, type \"Following list\")",
             file.display()
         ));
     }

@@ -51,7 +51,7 @@ pub struct Match {
 pub struct Instance {
     /// The domain in the accounts' addresses.
     pub host: String,
-    /// Followed accounts with a verified address there.
+    /// Followed accounts with a verified address there (or that moved there).
     pub friends: usize,
     pub software: Option<String>,
     pub version: Option<String>,
@@ -117,20 +117,31 @@ impl Findings {
         }
     }
 
-    /// The confirmed addresses of verified accounts: what Mastodon's import file lists.
-    pub fn verified_handles(&self) -> Vec<Handle> {
+    /// What Mastodon's import file lists: the confirmed address of every verified account,
+    /// and the new address of every moved account whose new server confirms it.
+    pub fn import_handles(&self) -> Vec<Handle> {
         let found: BTreeSet<Handle> = self
             .accounts
             .iter()
             .flat_map(|a| &a.candidates)
-            .filter(|m| m.state == State::Verified)
-            .filter_map(|m| m.canonical.as_deref().or(Some(m.handle.as_str())))
+            .filter_map(Match::followable)
             .filter_map(|text| {
                 let (user, host) = text.rsplit_once('@')?;
                 Handle::new(user, host).ok()
             })
             .collect();
         found.into_iter().collect()
+    }
+}
+
+impl Match {
+    /// The address to follow, if any: the confirmed one, or where a moved account went.
+    pub fn followable(&self) -> Option<&str> {
+        match self.state {
+            State::Verified => Some(self.canonical.as_deref().unwrap_or(&self.handle)),
+            State::Moved => self.moved_to.as_deref().filter(|to| !to.contains('/')),
+            _ => None,
+        }
     }
 }
 
@@ -217,16 +228,12 @@ fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
     t
 }
 
-/// Instances ranked by the number of followed accounts verified there.
+/// Instances ranked by the number of followed accounts that live there (verified, or moved
+/// there).
 fn instances(accounts: &[Account], report: &Report) -> Vec<Instance> {
     let mut count: HashMap<String, BTreeSet<usize>> = HashMap::new();
     for (i, account) in accounts.iter().enumerate() {
-        for m in account
-            .candidates
-            .iter()
-            .filter(|m| m.state == State::Verified)
-        {
-            let address = m.canonical.as_deref().unwrap_or(&m.handle);
+        for address in account.candidates.iter().filter_map(Match::followable) {
             if let Some((_, host)) = address.rsplit_once('@') {
                 count
                     .entry(host.to_ascii_lowercase())
@@ -258,7 +265,7 @@ mod tests {
     use super::*;
     use crate::discover::extract::{Field, Rule};
     use crate::discover::profile::{Finding, Profile};
-    use crate::discover::verify::{Acct, HostInfo};
+    use crate::discover::verify::{Acct, HostInfo, MovedTo};
 
     fn finding(handle: &str) -> Finding {
         let (user, host) = handle.split_once('@').unwrap();
@@ -369,14 +376,30 @@ mod tests {
     }
 
     #[test]
-    fn the_import_list_holds_verified_canonical_addresses_once() {
-        let (friends, report) = sample();
+    fn the_import_list_holds_confirmed_addresses_once() {
+        let (mut friends, mut report) = sample();
+        let old = ["f@old.example", "g@old.example", "b@one.example"];
+        friends.list.push(friend("6", None, &old));
+        let mut moved = result(State::Moved, "old.example", Some("f@old.example"));
+        moved.moved_to = Some(MovedTo {
+            actor_url: "https://new.example/users/f".parse().unwrap(),
+            handle: Acct::parse("F@new.example"),
+        });
+        let mut unconfirmed = result(State::Moved, "old.example", Some("g@old.example"));
+        unconfirmed.moved_to = Some(MovedTo {
+            actor_url: "https://new.example/users/g".parse().unwrap(),
+            handle: None,
+        });
+        let again = result(State::Verified, "one.example", Some("b@one.example"));
+        report.results.extend([moved, unconfirmed, again]);
         let f = Findings::build(&friends, &report);
-        let handles: Vec<String> = f
-            .verified_handles()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(handles, ["a@one.example", "b@one.example", "e@two.example"]);
+        let handles: Vec<String> = f.import_handles().iter().map(ToString::to_string).collect();
+        let want = [
+            "a@one.example",
+            "b@one.example",
+            "e@two.example",
+            "f@new.example",
+        ];
+        assert_eq!(handles, want);
     }
 }

@@ -29,7 +29,11 @@ fn fixture(name: &str) -> String {
 fn sample_world() -> Fakeverse {
     let fv = Fakeverse::start();
     let mastodon = FediHost::mount(&fv, "mastodon.example", Software::mastodon());
-    mastodon.account("jonas").account("Eero").users(52_000);
+    mastodon
+        .account("jonas")
+        .account("Eero")
+        .account("pieter")
+        .users(52_000);
     FediHost::mount(&fv, "bread.social", Software::gotosocial()).account("priya");
     FediHost::mount(&fv, "social.example", Software::mastodon())
         .account("tomasz")
@@ -44,7 +48,8 @@ fn sample_world() -> Fakeverse {
     FediHost::mount(&fv, "cooking.example", Software::pleroma()).account("luca");
     fv.host("mastodon.online").set_mode(Mode::Close);
     FediHost::mount(&fv, "climbing.example", Software::misskey()).account("zoe");
-    FediHost::mount(&fv, "fietsen.example", Software::akkoma()).account("pieter");
+    FediHost::mount(&fv, "fietsen.example", Software::akkoma())
+        .moved("pieter", "https://mastodon.example/users/pieter");
     fv
 }
 
@@ -126,7 +131,8 @@ fn find_verifies_ranks_instances_and_writes_the_import_file() {
     let totals = &doc["totals"];
     assert_eq!(totals["followed"], 40);
     assert_eq!(totals["with_candidates"], 14);
-    assert_eq!(totals["verified"], 10, "{totals}");
+    assert_eq!(totals["verified"], 9, "{totals}");
+    assert_eq!(totals["moved"], 1, "{totals}");
     assert_eq!(totals["states"]["timeout"], 1);
     assert_eq!(totals["states"]["unreachable"], 1);
     assert_eq!(totals["states"]["not_fediverse"], 1);
@@ -169,9 +175,13 @@ fn find_verifies_ranks_instances_and_writes_the_import_file() {
             )
         })
         .collect();
-    assert_eq!(ranked[0], ("fosstodon.org".into(), 2));
-    assert_eq!(ranked[1], ("mastodon.example".into(), 2));
-    assert_eq!(ranked.len(), 8);
+    assert_eq!(
+        ranked[0],
+        ("mastodon.example".into(), 3),
+        "pieter moved there"
+    );
+    assert_eq!(ranked[1], ("fosstodon.org".into(), 2));
+    assert_eq!(ranked.len(), 7, "{ranked:?}");
     for instance in doc["instances"].as_array().unwrap() {
         assert!(
             instance["software"].is_string(),
@@ -190,7 +200,7 @@ fn find_verifies_ranks_instances_and_writes_the_import_file() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name", "url", "tweet"]);
-    let mastodon = &doc["instances"][1];
+    let mastodon = &doc["instances"][0];
     assert_eq!(mastodon["users"], 52_000);
     assert_eq!(mastodon["open_registrations"], true);
 
@@ -206,6 +216,14 @@ fn find_verifies_ranks_instances_and_writes_the_import_file() {
     sorted.sort();
     assert_eq!(sorted, lines[1..]);
     assert!(!written.contains("marta@"), "only verified accounts");
+    assert!(
+        written.contains("\npieter@mastodon.example,"),
+        "moved: the new address"
+    );
+    assert!(!written.contains("fietsen"), "moved: not the old address");
+    let pieter = &account(&doc, "pieter_vd")["candidates"][0];
+    assert_eq!(pieter["state"], "moved");
+    assert_eq!(pieter["moved_to"], "pieter@mastodon.example");
 
     assert_eq!(
         fv.host("hachyderm.io").request_count(),
@@ -221,7 +239,11 @@ fn the_human_report_shows_where_friends_are() {
     let out = find(&fv, home.path(), &["--profiles", &fixture(PROFILES)]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("Verified           10 account(s)"), "{text}");
+    assert!(
+        text.contains("Verified           9 account(s), 1 more moved"),
+        "{text}"
+    );
+    assert!(text.contains("moved → pieter@mastodon.example"), "{text}");
     assert!(text.contains("Where your friends are"), "{text}");
     assert!(
         text.contains("Dead hosts         2: hachyderm.io, mastodon.online"),
