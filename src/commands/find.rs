@@ -248,7 +248,7 @@ async fn verify(targets: &[Target], config: &Config, env: &Env) -> anyhow::Resul
             VerifyCache::in_memory()
         }
     };
-    let bar = env.ui.progress(None, "verifying");
+    let bar = env.ui.progress(Some(targets.len() as u64), "verifying");
     let progress = progress_of(bar.clone());
     let report = tokio::select! {
         report = verifier.verify(targets, &mut cache, Some(progress)) => report,
