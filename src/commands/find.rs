@@ -74,6 +74,13 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         env.ui.warn(warning);
     }
     let mut profiles = read_profile_files(&config.profiles, env)?;
+    if archive.following.is_empty() {
+        env.ui.warn(if config.profiles.is_empty() {
+            "the archive lists no followed accounts (archives from before 2019 have no following list): pass --profiles FILE with the accounts you follow"
+        } else {
+            "the archive lists no followed accounts (archives from before 2019 have no following list): taking every account in the profile files as one you follow"
+        });
+    }
     if let Some(x) = &config.x_api {
         let missing = ids_without_profiles(&archive.following, &profiles);
         profiles.extend(x_api_profiles(x, &missing, &config, env).await?);

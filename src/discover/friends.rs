@@ -174,7 +174,8 @@ pub struct Friends {
 }
 
 /// Joins the following list with the profile records (any order of sources: earlier records
-/// win where two have a field) and the archive's clues. `profiles` should not include the
+/// win where two have a field) and the archive's clues. An empty following list (Grailbird
+/// archives have none) takes every profile record as a followed account. `profiles` should not include the
 /// clues' own records: they are added last, so they only fill gaps.
 pub fn assemble(
     following: &[String],
@@ -187,9 +188,13 @@ pub fn assemble(
     let mut by_id: HashMap<String, Profile> = HashMap::new();
     let mut friends = Friends::default();
     let mut by_name_only = Vec::new();
+    // Archives without a following list (Grailbird): the profile records are the follows.
+    let open = following.is_empty();
+    let mut extra = Vec::new();
     for profile in merged {
         match profile.id.clone() {
             Some(id) if followed.contains(id.as_str()) => drop(by_id.insert(id, profile)),
+            Some(id) if open => extra.push((id, profile)),
             Some(_) => friends.not_followed += 1,
             None => by_name_only.push(profile),
         }
@@ -200,6 +205,11 @@ pub fn assemble(
         friends
             .list
             .push(friend(Some(id.clone()), profile, clues, opts));
+    }
+    for (id, profile) in extra {
+        friends
+            .list
+            .push(friend(Some(id), Some(profile), clues, opts));
     }
     for profile in by_name_only {
         friends.list.push(friend(None, Some(profile), clues, opts));
@@ -375,6 +385,19 @@ mod tests {
         assert_eq!(handles(&friends.list[1]), ["alice@example.social"]);
         assert!(friends.list[1].has_profile_data());
         assert!(friends.list[0].profile.is_none());
+    }
+
+    #[test]
+    fn without_a_following_list_every_profile_is_a_follow() {
+        let profiles = vec![
+            file_profile("1", "alice", "@alice@example.social"),
+            file_profile("2", "bob", ""),
+        ];
+        let clues = ArchiveClues::new(&[], ExtractOptions::default());
+        let friends = assemble(&[], profiles, &clues, &ExtractOptions::default());
+        assert_eq!(friends.list.len(), 2);
+        assert_eq!(friends.not_followed, 0);
+        assert_eq!(handles(&friends.list[0]), ["alice@example.social"]);
     }
 
     #[test]

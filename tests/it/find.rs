@@ -557,3 +557,24 @@ fn ctrl_c_stops_with_130_and_keeps_the_results() {
     assert!(err.contains("interrupted"), "{err}");
     assert!(cached_results(home.path()) >= 4);
 }
+
+#[test]
+fn an_archive_without_a_following_list_takes_the_profile_files_as_follows() {
+    let home = tempfile::tempdir().unwrap();
+    let out = command(home.path())
+        .args([
+            "find",
+            &fixture("fixtures/grailbird-archive.zip"),
+            "--offline",
+        ])
+        .args(["--profiles", &fixture(PROFILES), "--jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 34);
+    assert!(
+        stderr(&out).contains("no following list"),
+        "{}",
+        stderr(&out)
+    );
+}
