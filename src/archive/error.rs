@@ -103,6 +103,16 @@ pub enum ArchiveError {
     #[error("{place} is damaged ({detail}); download the archive again")]
     Damaged { place: Place, detail: String },
 
+    #[error("{place} is cut off in the row at line {}: the file is truncated; download the archive again", thousands(*line))]
+    CsvTruncated { place: Place, line: u64 },
+
+    #[error("{place} is not valid at line {}: {detail}", thousands(*line))]
+    CsvInvalid {
+        place: Place,
+        line: u64,
+        detail: String,
+    },
+
     #[error("cannot read {place}: {source}")]
     ReadEntry { place: Place, source: io::Error },
 }
@@ -161,6 +171,8 @@ impl ArchiveError {
             | Self::Oversize { place, .. }
             | Self::RecordTooLarge { place, .. }
             | Self::Damaged { place, .. }
+            | Self::CsvTruncated { place, .. }
+            | Self::CsvInvalid { place, .. }
             | Self::ReadEntry { place, .. } => Some(place),
             _ => None,
         }

@@ -1,16 +1,19 @@
 //! The classic "Grailbird" archive (to early 2019): one file per month under
 //! `data/js/tweets/YYYY_MM.js` (`Grailbird.data.tweets_2015_01 = [ … ]`), an index of them in
 //! `data/js/tweet_index.js` (with counts), the total in `data/js/payload_details.js`, and the
-//! owner in `data/js/user_details.js`. Tweets are API v1.1 objects (`text`, numeric ids
+//! owner in `data/js/user_details.js`. The root's `tweets.csv` holds the same tweets as rows
+//! (the earliest archives have nothing else); it is read where month files are missing or
+//! damaged (see `csvtweets`). Tweets are API v1.1 objects (`text`, numeric ids
 //! beyond 2^53 next to `id_str`, `created_at` like `2015-01-24 02:02:37 +0000`); there are no
 //! media files and no follow lists.
 
 use serde::Deserialize;
 
 use super::account::UserDetails;
+use super::csvtweets;
 use super::de;
 use super::error::ArchiveError;
-use super::files::Part;
+use super::files::{Layout, Part};
 use super::jsfile;
 use super::records;
 use super::source::Source;
@@ -19,7 +22,8 @@ const TWEETS_DIR: &str = "data/js/tweets/";
 
 /// True when the archive has Grailbird tweet files or owner details.
 pub fn detect(source: &Source) -> bool {
-    source.find("data/js/user_details.js").is_some()
+    source.find(csvtweets::NAME).is_some()
+        || source.find("data/js/user_details.js").is_some()
         || source.find("data/js/tweet_index.js").is_some()
         || source.entries().iter().any(|e| is_month_file(&e.name))
 }
@@ -70,6 +74,15 @@ pub fn parts(source: &Source) -> (Vec<Part>, Vec<String>) {
     }
     parts.sort_by(|a, b| a.name.cmp(&b.name));
     (parts, warnings)
+}
+
+/// `tweets.csv` as a tweet file of a Grailbird archive, when it is there.
+pub fn csv_part(source: &Source, layout: Layout) -> Option<Part> {
+    (layout == Layout::Grailbird && source.find(csvtweets::NAME).is_some()).then(|| Part {
+        name: csvtweets::NAME.into(),
+        present: true,
+        expected: None,
+    })
 }
 
 /// The total tweet count `payload_details.js` announces.

@@ -29,6 +29,7 @@
 //! `twitter-circle-tweet.js`) are errors.
 
 mod account;
+mod csvtweets;
 mod date;
 mod de;
 mod error;
@@ -83,6 +84,8 @@ pub struct Archive {
     files: FileSet,
     /// Grailbird's month files, or the YTD tweet parts.
     tweet_parts: Vec<Part>,
+    /// Grailbird's `tweets.csv`, when it is there (see `tweets::ScanInput::csv`).
+    tweets_csv: Option<Part>,
     /// Grailbird's `payload_details.js` total.
     expected_total: Option<u64>,
     account: Option<Account>,
@@ -99,6 +102,7 @@ impl Archive {
         let files = FileSet::discover(&source, manifest.as_ref());
         let (layout, tweet_parts, expected_total) =
             pick_layout(&source, &files, manifest.is_some(), &mut warnings)?;
+        let tweets_csv = grailbird::csv_part(&source, layout);
         missing_parts(&source, &files, &tweet_parts, layout, &mut warnings);
         let media = media_index(&source, manifest.as_ref(), layout);
         let mut archive = Self {
@@ -107,6 +111,7 @@ impl Archive {
             manifest,
             files,
             tweet_parts,
+            tweets_csv,
             expected_total,
             account: None,
             media,
@@ -265,13 +270,15 @@ impl Archive {
             parts: &self.tweet_parts,
             hidden: &hidden,
             notes: &mut notes,
+            csv: self.tweets_csv.as_ref(),
         };
         let convert =
             |raw: &rawtweet::RawTweet<'_>, id: &str, created, note: Option<&notes::Note>| {
                 let text = tweet::plain_text(raw);
                 tweet::normalise(raw, id, created, text, owner, &self.media, note)
             };
-        tweets::scan(input, convert, f)?;
+        let stats = tweets::scan(input, convert, f)?;
+        stats.warnings.into_iter().for_each(|w| self.warn(w));
         Ok(())
     }
 
@@ -532,7 +539,18 @@ fn missing_parts(
         .iter()
         .filter(|&&k| k != Kind::Tweets)
         .flat_map(|&k| files.parts(k));
-    for part in tweet_parts.iter().chain(others) {
+    let stand_in = grailbird::csv_part(source, layout)
+        .map(|csv| format!("; its tweets were read from {} instead", csv.name))
+        .unwrap_or_default();
+    for part in tweet_parts.iter() {
+        if !part.present {
+            warnings.push(format!(
+                "{} is listed in {listing} but missing from the archive{stand_in}",
+                source.place_of(&part.name)
+            ));
+        }
+    }
+    for part in others {
         if !part.present {
             warnings.push(format!(
                 "{} is listed in {listing} but missing from the archive",

@@ -181,6 +181,7 @@ impl super::Archive {
             parts: &self.tweet_parts,
             hidden,
             notes,
+            csv: self.tweets_csv.as_ref(),
         };
         let stats = super::tweets::scan::<_, super::ArchiveError>(input, convert, |b| {
             tally.add(b);
@@ -195,7 +196,8 @@ impl super::Archive {
             })
             .collect();
         self.check_counts(&counts);
-        self.check_total(stats.parts.iter().map(|(_, n, _)| n).sum());
+        self.check_total(stats.records);
+        stats.warnings.into_iter().for_each(|w| self.warn(w));
         Ok(tally)
     }
 

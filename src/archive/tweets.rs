@@ -12,6 +12,7 @@ use std::ops::ControlFlow;
 use chrono::{DateTime, Utc};
 use serde::de::Error as _;
 
+use super::csvtweets::{self, NAME};
 use super::date;
 use super::error::ArchiveError;
 use super::files::Part;
@@ -43,6 +44,10 @@ pub struct ScanStats {
     pub edits_dropped: u64,
     /// True when `accept` asked to stop early.
     pub stopped: bool,
+    /// Records read from every file (hidden ones included), for checks against totals.
+    pub records: u64,
+    /// Problems the scan recovered from, one sentence each.
+    pub warnings: Vec<String>,
 }
 
 /// Everything the scan needs besides the callbacks.
@@ -51,6 +56,10 @@ pub struct ScanInput<'a> {
     pub parts: &'a [Part],
     pub hidden: &'a Hidden,
     pub notes: &'a mut Notes,
+    /// Grailbird's `tweets.csv`: read when there are no month files, and for the tweets of
+    /// month files that are missing or damaged (rows already read from a month file are
+    /// skipped). Not read when every month file is there and whole.
+    pub csv: Option<&'a Part>,
 }
 
 /// The scan's mutable state while it walks the records.
@@ -58,7 +67,25 @@ struct State<'n, I> {
     notes: &'n mut Notes,
     edits: HashMap<String, (usize, I)>,
     stats: ScanStats,
+    /// Ids read from the month files, kept only when `tweets.csv` may have to fill gaps.
+    seen: Option<HashSet<u64>>,
 }
+
+/// An error while reading one tweet file: the file's own (the csv may stand in), or the
+/// caller's (always passed on).
+enum PartError<E> {
+    Archive(ArchiveError),
+    Caller(E),
+}
+
+impl<E> From<ArchiveError> for PartError<E> {
+    fn from(err: ArchiveError) -> Self {
+        Self::Archive(err)
+    }
+}
+
+/// The type of the callback that turns a kept record into the caller's item.
+type Convert<'c, I> = dyn FnMut(&RawTweet<'_>, &str, DateTime<Utc>, Option<&Note>) -> I + 'c;
 
 /// Scans every tweet, calling `convert` on each record kept and `accept` on each result.
 pub fn scan<I, E>(
@@ -69,24 +96,69 @@ pub fn scan<I, E>(
 where
     E: From<ArchiveError>,
 {
+    let present = input.parts.iter().filter(|p| p.present).count();
     let mut state = State {
         notes: input.notes,
         edits: HashMap::new(),
         stats: ScanStats::default(),
+        seen: (input.csv.is_some() && present > 0).then(HashSet::new),
     };
+    let mut gaps = present < input.parts.len() || present == 0;
+    let mut damage = Vec::new();
+    let mut accept_part = |item: I| accept(item).map_err(PartError::Caller);
     for part in input.parts.iter().filter(|p| p.present) {
         let Some(entry) = input.source.find(&part.name) else {
             continue;
         };
         let place = input.source.place(entry);
-        let records = input.source.with_stream(entry, |reader| {
+        let result = input.source.with_stream(entry, |reader| {
             let mut records = Records::open(reader, place.clone())?;
-            records.drive(|slice| step(slice, input.hidden, &mut state, &mut convert, &mut accept))
-        })?;
-        state
-            .stats
-            .parts
-            .push((part.name.clone(), records, part.expected));
+            records.drive(|slice| {
+                step(
+                    slice,
+                    input.hidden,
+                    &mut state,
+                    &mut convert,
+                    &mut accept_part,
+                )
+            })
+        });
+        match result {
+            Ok(records) => state
+                .stats
+                .parts
+                .push((part.name.clone(), records, part.expected)),
+            Err(PartError::Archive(err)) if input.csv.is_some() => {
+                damage.push(err);
+                gaps = true;
+            }
+            Err(PartError::Archive(err)) => return Err(err.into()),
+            Err(PartError::Caller(err)) => return Err(err),
+        }
+        if state.stats.stopped {
+            return Ok(state.stats);
+        }
+    }
+    if let Some(csv) = input.csv.filter(|_| gaps) {
+        let rows = scan_csv(
+            (input.source, input.hidden),
+            csv,
+            &mut state,
+            &mut convert,
+            &mut accept_part,
+        );
+        match rows {
+            // A header-only csv cannot stand in for a damaged month file.
+            Ok(0) if !damage.is_empty() => return Err(damage.swap_remove(0).into()),
+            Ok(_) => {}
+            Err(PartError::Archive(err)) => return Err(err.into()),
+            Err(PartError::Caller(err)) => return Err(err),
+        }
+        state.stats.warnings.extend(
+            damage
+                .iter()
+                .map(|err| format!("{err}; its tweets were read from {} instead", NAME)),
+        );
         if state.stats.stopped {
             return Ok(state.stats);
         }
@@ -94,13 +166,49 @@ where
     finish_edits(state, accept)
 }
 
+/// Reads `tweets.csv`, skipping rows already read from a month file; returns the rows read.
+fn scan_csv<I, E>(
+    (source, hidden): (&Source, &Hidden),
+    csv: &Part,
+    state: &mut State<'_, I>,
+    convert: &mut Convert<'_, I>,
+    accept: &mut dyn FnMut(I) -> Result<ControlFlow<()>, PartError<E>>,
+) -> Result<u64, PartError<E>> {
+    let Some(entry) = source.find(&csv.name) else {
+        return Ok(0);
+    };
+    let place = source.place(entry);
+    let before = state.stats.records;
+    let rows = source.with_stream(entry, |reader| {
+        csvtweets::each_row(reader, &place, |raw, line| {
+            let seen = raw.id().and_then(|id| id.parse::<u64>().ok());
+            if let (Some(ids), Some(id)) = (&state.seen, seen)
+                && ids.contains(&id)
+            {
+                return Ok(ControlFlow::Continue(()));
+            }
+            handle(raw, hidden, state, convert, accept).map_err(|fail| match fail {
+                Fail::Json(err) => PartError::Archive(ArchiveError::CsvInvalid {
+                    place: place.clone(),
+                    line,
+                    detail: jsfile::json_detail(&err),
+                }),
+                Fail::Caller(err) => err,
+            })
+        })
+    })?;
+    let taken = state.stats.records - before;
+    state.stats.parts.push((csv.name.clone(), taken, None));
+    Ok(rows)
+}
+
 /// Handles the record at the front of `slice`.
 fn step<I, E>(
     slice: &[u8],
     hidden: &Hidden,
     state: &mut State<'_, I>,
-    convert: &mut impl FnMut(&RawTweet<'_>, &str, DateTime<Utc>, Option<&Note>) -> I,
-    accept: &mut impl FnMut(I) -> Result<ControlFlow<()>, E>,
+    convert: &mut Convert<'_, I>,
+    accept: &mut dyn FnMut(I) -> Result<ControlFlow<()>, E>,
 ) -> Result<Step, Fail<E>> {
     let parsed = if jsfile::is_wrapped(slice, "tweet") {
         match jsfile::parse_one::<Wrapped<'_>>(slice) {
@@ -116,16 +224,32 @@ fn step<I, E>(
         Parsed::NeedMore => return Ok(Step::NeedMore),
         Parsed::Invalid(err) => return Err(Fail::Json(err)),
     };
-    match keep(&raw, hidden, state, convert)? {
-        Some(item) => match accept(item).map_err(Fail::Caller)? {
-            ControlFlow::Continue(()) => Ok(Step::Took(taken)),
-            ControlFlow::Break(()) => {
-                state.stats.stopped = true;
-                Ok(Step::Stop(taken))
-            }
-        },
-        None => Ok(Step::Took(taken)),
+    if let Some(seen) = &mut state.seen {
+        seen.extend(raw.id().and_then(|id| id.parse::<u64>().ok()));
     }
+    match handle(&raw, hidden, state, convert, accept)? {
+        ControlFlow::Continue(()) => Ok(Step::Took(taken)),
+        ControlFlow::Break(()) => Ok(Step::Stop(taken)),
+    }
+}
+
+/// Filters, converts and hands out one record, whichever file it came from.
+fn handle<I, E>(
+    raw: &RawTweet<'_>,
+    hidden: &Hidden,
+    state: &mut State<'_, I>,
+    convert: &mut Convert<'_, I>,
+    accept: &mut dyn FnMut(I) -> Result<ControlFlow<()>, E>,
+) -> Result<ControlFlow<()>, Fail<E>> {
+    state.stats.records += 1;
+    let Some(item) = keep(raw, hidden, state, convert)? else {
+        return Ok(ControlFlow::Continue(()));
+    };
+    let flow = accept(item).map_err(Fail::Caller)?;
+    if flow.is_break() {
+        state.stats.stopped = true;
+    }
+    Ok(flow)
 }
 
 /// Filters one record and converts it; `None` when it is hidden or held back as an edit.
@@ -133,7 +257,7 @@ fn keep<I, E>(
     raw: &RawTweet<'_>,
     hidden: &Hidden,
     state: &mut State<'_, I>,
-    convert: &mut impl FnMut(&RawTweet<'_>, &str, DateTime<Utc>, Option<&Note>) -> I,
+    convert: &mut Convert<'_, I>,
 ) -> Result<Option<I>, Fail<E>> {
     let id = raw
         .id()
