@@ -25,6 +25,9 @@ fn main() -> std::io::Result<()> {
     scenes::grailbird()
         .0
         .write_zip(&out.join("grailbird-archive.zip"))?;
+    scenes::grailbird_csv()
+        .0
+        .write_zip(&out.join("grailbird-csv-archive.zip"))?;
     std::fs::write(
         out.join("sample-profiles.csv"),
         scenes::sample_profiles_csv(),
@@ -33,6 +36,7 @@ fn main() -> std::io::Result<()> {
         "sample-archive.zip",
         "ytd-2019-archive.zip",
         "grailbird-archive.zip",
+        "grailbird-csv-archive.zip",
         "sample-profiles.csv",
     ] {
         let size = std::fs::metadata(out.join(name))?.len();

@@ -565,3 +565,59 @@ pub fn grailbird_record(
         1,
     )
 }
+
+/// One row of Grailbird's `tweets.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct CsvRow {
+    pub id: u64,
+    /// (status id, user id) this tweet answers.
+    pub reply_to: Option<(u64, String)>,
+    /// `2012-12-03 17:25:48 +0000`.
+    pub timestamp: String,
+    /// The text as the user wrote it (escaped by the builder; may hold line breaks).
+    pub text: String,
+    /// (status id, user id, timestamp) of the retweeted tweet.
+    pub retweet_of: Option<(u64, String, String)>,
+    /// `expanded_urls`, in order (repeats kept, as Twitter wrote them).
+    pub expanded_urls: Vec<String>,
+}
+
+/// A whole `tweets.csv`: the ten-column header, then every field quoted (`"` doubled).
+pub fn tweets_csv(rows: &[CsvRow]) -> String {
+    let mut out = String::from(
+        "\"tweet_id\",\"in_reply_to_status_id\",\"in_reply_to_user_id\",\"timestamp\",\"source\",\"text\",\"retweeted_status_id\",\"retweeted_status_user_id\",\"retweeted_status_timestamp\",\"expanded_urls\"\n",
+    );
+    for row in rows {
+        let (reply_status, reply_user) = row
+            .reply_to
+            .as_ref()
+            .map_or((String::new(), String::new()), |(s, u)| {
+                (s.to_string(), u.clone())
+            });
+        let (rt_id, rt_user, rt_at) = row
+            .retweet_of
+            .as_ref()
+            .map_or(Default::default(), |(s, u, t)| {
+                (s.to_string(), u.clone(), t.clone())
+            });
+        let cells = [
+            row.id.to_string(),
+            reply_status,
+            reply_user,
+            row.timestamp.clone(),
+            "<a href=\"http://twitter.com\" rel=\"nofollow\">Twitter Web Client</a>".into(),
+            escape(&row.text),
+            rt_id,
+            rt_user,
+            rt_at,
+            row.expanded_urls.join(","),
+        ];
+        let quoted: Vec<String> = cells
+            .iter()
+            .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+            .collect();
+        out.push_str(&quoted.join(","));
+        out.push('\n');
+    }
+    out
+}

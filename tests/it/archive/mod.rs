@@ -208,6 +208,10 @@ fn the_committed_fixtures_are_what_the_builder_makes() {
             zip(dir.path(), "gb.zip", &scenes::grailbird().0),
             "grailbird-archive.zip",
         ),
+        (
+            zip(dir.path(), "gbcsv.zip", &scenes::grailbird_csv().0),
+            "grailbird-csv-archive.zip",
+        ),
     ];
     for (built, committed) in pairs {
         let want = std::fs::read(&built).expect("built");
@@ -681,6 +685,148 @@ fn a_big_part_streams_through_the_inflate_thread() {
         &[
             "data/tweets.js in ",
             &format!("cut off at byte {}", thousands(cut)),
+        ],
+    );
+}
+
+/// The ids of exported tweets, in order.
+fn exported_ids(lines: &str) -> Vec<String> {
+    lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|t| t["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn an_archive_with_only_tweets_csv_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (files, expect) = scenes::grailbird_csv();
+    let path = zip(dir.path(), "early.zip", &files);
+    let doc = inspect(&path);
+    assert_eq!(doc["layout"], "grailbird");
+    assert_eq!(doc["account"]["username"], "early_bird");
+    assert_counts(&doc, &expect);
+    assert_eq!(doc["first_tweet_at"], "2012-12-03T17:25:48Z");
+    assert_eq!(doc["last_tweet_at"], "2012-12-09T08:25:48Z");
+    assert!(warnings(&doc).is_empty(), "{doc:#}");
+
+    let lines = export(&path, "tweets", "jsonl");
+    let tweets: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let by_id = |n: u64| {
+        let id = (278_000_000_000_000_000u64 + n).to_string();
+        tweets
+            .iter()
+            .find(|t| t["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("tweet {id} in {lines}"))
+    };
+    assert_eq!(tweets.len(), 6);
+    assert_eq!(
+        by_id(1)["text"],
+        "First tweet in the archive,\nover two lines <3"
+    );
+    assert_eq!(by_id(1)["created_at"], "2012-12-03T17:25:48Z");
+    assert_eq!(by_id(2)["in_reply_to_status_id"], "277000000000000003");
+    assert_eq!(by_id(2)["in_reply_to_user_id"], "2001");
+    assert_eq!(by_id(2)["mentions"][0]["screen_name"], "ann");
+    assert_eq!(by_id(3)["is_self_reply"], true);
+    assert_eq!(by_id(4)["is_retweet"], true);
+    assert_eq!(
+        by_id(4)["text"],
+        "RT @ann: trains & \"bread\" https://example.org/t"
+    );
+    assert_eq!(
+        by_id(5)["text"],
+        "Bread 🍞 and a read https://example.org/rye"
+    );
+    assert_eq!(by_id(5)["media"][0]["kind"], "photo");
+    assert_eq!(
+        by_id(6)["quoted_url"],
+        "https://twitter.com/ann/status/277000000000000001"
+    );
+}
+
+#[test]
+fn missing_or_damaged_month_files_are_read_from_tweets_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (files, expect) = scenes::grailbird();
+    let mut missing = files.clone();
+    missing
+        .files
+        .retain(|(name, _)| name != "data/js/tweets/2015_03.js");
+    let doc = inspect(&zip(dir.path(), "missing.zip", &missing));
+    assert_counts(&doc, &expect);
+    let w = warnings(&doc);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("data/js/tweets/2015_03.js in ")
+            && w[0].ends_with(
+                "missing from the archive; its tweets were read from tweets.csv instead"
+            ),
+        "{w:?}"
+    );
+
+    let mut cut = files.clone();
+    let month = cut
+        .get("data/js/tweets/2015_01.js")
+        .expect("month")
+        .to_vec();
+    cut.add("data/js/tweets/2015_01.js", &month[..month.len() - 40]);
+    let path = zip(dir.path(), "cut.zip", &cut);
+    let doc = inspect(&path);
+    assert_counts(&doc, &expect);
+    let w = warnings(&doc).join("\n");
+    assert!(
+        w.contains("data/js/tweets/2015_01.js in ")
+            && w.contains("is cut off at byte")
+            && w.contains("its tweets were read from tweets.csv instead"),
+        "{w}"
+    );
+    let mut ids = exported_ids(&export(&path, "tweets", "jsonl"));
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+
+    // A header-only tweets.csv cannot stand in: the damage is the error.
+    let mut hollow = cut.clone();
+    hollow.add("tweets.csv", builder::tweets_csv(&[]));
+    assert_fails(
+        &zip(dir.path(), "hollow.zip", &hollow),
+        &["data/js/tweets/2015_01.js", "cut off at byte"],
+    );
+}
+
+#[test]
+fn a_bad_tweets_csv_is_one_sentence_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (files, _) = scenes::grailbird_csv();
+    let csv = files.get("tweets.csv").expect("csv").to_vec();
+    let mut cut = files.clone();
+    cut.add("tweets.csv", &csv[..csv.len() - 30]);
+    assert_fails(
+        &zip(dir.path(), "cut.zip", &cut),
+        &[
+            "tweets.csv in ",
+            "cut.zip",
+            "is cut off in the row at line 7",
+            "truncated",
+        ],
+    );
+    let mut bad = files.clone();
+    let text = String::from_utf8(csv).expect("utf-8");
+    bad.add(
+        "tweets.csv",
+        text.replacen("\"278000000000000002\"", "\"27800000000000000x\"", 1),
+    );
+    assert_fails(
+        &zip(dir.path(), "bad.zip", &bad),
+        &[
+            "tweets.csv in ",
+            "not valid at line 6",
+            "`27800000000000000x` is not a tweet id",
         ],
     );
 }

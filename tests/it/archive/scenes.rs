@@ -7,6 +7,7 @@
 //! - [`ytd2019`]: a 2019 export: `tweet.js` at the zip root, one-line `[ {` wrapper, records
 //!   without the `{"tweet": …}` wrapper, empty files, `tweet_media/` with a missing file.
 //! - [`grailbird`]: a classic archive with ids beyond 2^53, a retweet and a reply.
+//! - [`grailbird_csv`]: a classic archive of 2012 whose only tweet file is `tweets.csv`.
 //! - [`sample_profiles_csv`]: profiles of most followed accounts of the sample.
 
 #![allow(dead_code)]
@@ -604,12 +605,114 @@ pub fn grailbird() -> (Files, Expect) {
         "data/js/payload_details.js",
         "var payload_details =  {\n  \"tweets\" : 4,\n  \"lang\" : \"en\"\n}",
     );
-    files.add("tweets.csv", "\"tweet_id\",\"in_reply_to_status_id\",\"in_reply_to_user_id\",\"timestamp\",\"source\",\"text\"\n");
+    // The same four tweets as rows, newest first as Twitter wrote them.
+    let rows = [
+        CsvRow {
+            id: ids[3],
+            timestamp: "2015-03-31 20:00:13 +0000".into(),
+            text: "Last one".into(),
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: ids[2],
+            reply_to: Some((ids[0], owner.id.clone())),
+            timestamp: "2015-03-31 19:00:13 +0000".into(),
+            text: "Replying to myself".into(),
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: ids[1],
+            timestamp: "2015-01-08 19:00:01 +0000".into(),
+            text: "RT @someone: a retweet".into(),
+            retweet_of: Some((1, "7".into(), "2015-01-08 18:30:00 +0000".into())),
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: ids[0],
+            timestamp: "2015-01-08 18:00:01 +0000".into(),
+            text: "Hello 2015 & all".into(),
+            ..CsvRow::default()
+        },
+    ];
+    files.add("tweets.csv", tweets_csv(&rows));
     let e = Expect {
         tweets: 4,
         replies: 1,
         self_replies: 1,
         retweets: 1,
+        ..Expect::default()
+    };
+    (files, e)
+}
+
+/// An early (2012) classic archive: `tweets.csv` and the owner's details, no month files.
+/// Rows with a line break in the text, HTML entities, ids beyond 2^53, replies (one to the
+/// owner), a retweet whose link `expanded_urls` lists twice, a link with a photo, a quote.
+pub fn grailbird_csv() -> (Files, Expect) {
+    let owner = Person::new("987654321", "early_bird", "Early Bird");
+    let id = |n: u64| 278_000_000_000_000_000 + n;
+    let at = |day: u32, hour: u32| format!("2012-12-{day:02} {hour:02}:25:48 +0000");
+    let photo = format!("http://twitter.com/early_bird/status/{}/photo/1", id(5));
+    let rows = vec![
+        CsvRow {
+            id: id(6),
+            timestamp: at(9, 8),
+            text: "So true https://t.co/q1".into(),
+            expanded_urls: vec!["https://twitter.com/ann/status/277000000000000001".into()],
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: id(5),
+            timestamp: at(8, 12),
+            text: "Bread \u{1f35e} and a read https://t.co/l1 https://t.co/p1".into(),
+            expanded_urls: vec!["https://example.org/rye".into(), photo.clone(), photo],
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: id(4),
+            timestamp: at(7, 9),
+            text: "RT @ann: trains & \"bread\" https://t.co/r1".into(),
+            retweet_of: Some((277_000_000_000_000_002, "2001".into(), at(7, 8))),
+            expanded_urls: vec![
+                "https://example.org/t".into(),
+                "https://example.org/t".into(),
+            ],
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: id(3),
+            reply_to: Some((id(1), owner.id.clone())),
+            timestamp: at(5, 18),
+            text: "...and the second half of the thought".into(),
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: id(2),
+            reply_to: Some((277_000_000_000_000_003, "2001".into())),
+            timestamp: at(4, 17),
+            text: "@ann agreed, 5 > 3".into(),
+            ..CsvRow::default()
+        },
+        CsvRow {
+            id: id(1),
+            timestamp: at(3, 17),
+            text: "First tweet in the archive,\nover two lines <3".into(),
+            ..CsvRow::default()
+        },
+    ];
+    let mut files = Files::default();
+    files.add("tweets.csv", tweets_csv(&rows));
+    files.add("data/js/user_details.js", format!("var user_details =  {{\n  \"screen_name\" : \"{}\",\n  \"full_name\" : \"{}\",\n  \"id\" : \"{}\",\n  \"bio\" : \"Up early, baking.\",\n  \"location\" : \"Leeds\"\n}}", owner.username, owner.name, owner.id));
+    files.add(
+        "README.txt",
+        "Your Twitter archive (synthetic, built by fedimigrate's fixture builder).\n",
+    );
+    let e = Expect {
+        tweets: 6,
+        replies: 2,
+        self_replies: 1,
+        retweets: 1,
+        quotes: 1,
         ..Expect::default()
     };
     (files, e)
