@@ -61,6 +61,15 @@ pub(crate) struct UserDetails {
     pub screen_name: Option<String>,
     #[serde(default)]
     pub full_name: Option<String>,
+    #[serde(default)]
+    pub bio: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    /// The website, expanded (`url` is its t.co form).
+    #[serde(default)]
+    pub expanded_url: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// Everything found about the owner, before merging.
@@ -166,6 +175,7 @@ mod tests {
                 id: Some("3052317647".into()),
                 screen_name: Some("sixworderbot".into()),
                 full_name: Some("Six-Worder Bot".into()),
+                ..UserDetails::default()
             }),
             ..Evidence::default()
         };

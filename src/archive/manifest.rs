@@ -71,6 +71,13 @@ impl Manifest {
             .filter_map(|key| self.data_types.get(*key)?.media_directory.clone())
             .collect()
     }
+
+    /// The profile media folder (`data/profile_media`), when the manifest names one.
+    pub fn profile_media_dir(&self) -> Option<String> {
+        ["profileMedia", "profile"]
+            .iter()
+            .find_map(|key| self.data_types.get(*key)?.media_directory.clone())
+    }
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ mod manifest;
 mod media;
 mod notes;
 mod posfile;
+mod profile;
 mod rawtweet;
 mod records;
 mod relations;
@@ -62,6 +63,7 @@ pub use account::Account;
 pub use error::{ArchiveError, Place};
 pub use files::Layout;
 pub use media::{MediaKind, MediaRef};
+pub use profile::OwnerProfile;
 pub use relations::{Like, ListRef, ListRole, Relation};
 pub use summary::{Counts, Summary};
 pub use tweet::{Mention, Tweet};
@@ -89,6 +91,7 @@ pub struct Archive {
     /// Grailbird's `payload_details.js` total.
     expected_total: Option<u64>,
     account: Option<Account>,
+    profile: Option<OwnerProfile>,
     media: MediaIndex,
     warnings: Mutex<Vec<String>>,
 }
@@ -114,10 +117,12 @@ impl Archive {
             tweets_csv,
             expected_total,
             account: None,
+            profile: None,
             media,
             warnings: Mutex::new(warnings),
         };
         archive.account = archive.load_account();
+        archive.profile = archive.load_profile();
         Ok(archive)
     }
 
@@ -136,6 +141,12 @@ impl Archive {
         self.account.clone().ok_or_else(|| ArchiveError::NoAccount {
             path: self.path().to_path_buf(),
         })
+    }
+
+    /// The owner's profile (bio, website, location, avatar); `None` when the archive has none
+    /// or it could not be read (a warning says which).
+    pub fn profile(&self) -> Option<OwnerProfile> {
+        self.profile.clone()
     }
 
     /// Problems met so far (while opening and reading), one sentence each, without repeats.
@@ -411,6 +422,36 @@ impl Archive {
             warnings.into_iter().for_each(|w| self.warn(w));
         }
         evidence.merge()
+    }
+
+    fn load_profile(&self) -> Option<OwnerProfile> {
+        let profile = if self.layout == Layout::Grailbird {
+            let mut warnings = Vec::new();
+            let details = grailbird::user_details(&self.source, &mut warnings)?;
+            let website = details.expanded_url.or(details.url);
+            profile::from_details(details.bio, website, details.location)
+        } else {
+            let mut record = None;
+            let read = self.each_record::<profile::ProfileRecord, ArchiveError>(
+                Kind::Profile,
+                "profile",
+                |rec| {
+                    record.get_or_insert(rec);
+                    Ok(ControlFlow::Break(()))
+                },
+            );
+            self.warn_optional(read)?;
+            let dir = self.manifest.as_ref().and_then(Manifest::profile_media_dir);
+            let dirs = vec![dir.unwrap_or_else(|| "data/profile_media".into())];
+            let id = self
+                .account
+                .as_ref()
+                .map(|a| a.id.as_str())
+                .filter(|id| !id.is_empty());
+            let names = self.source.entries().iter().map(|e| e.name.as_str());
+            record?.into_profile(id, &dirs, names)
+        };
+        (!profile.is_empty()).then_some(profile)
     }
 
     /// Turns the error of an optional file into a warning.

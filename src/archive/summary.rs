@@ -15,6 +15,8 @@ pub struct Summary {
     pub layout: Layout,
     /// `null` when the archive names no owner.
     pub account: Option<Account>,
+    /// The owner's profile; `null` when the archive has none.
+    pub profile: Option<super::OwnerProfile>,
     pub counts: Counts,
     /// RFC 3339; `null` without tweets.
     pub first_tweet_at: Option<DateTime<Utc>>,
@@ -145,6 +147,7 @@ impl super::Archive {
         Ok(Summary {
             layout: self.layout(),
             account: self.account.clone(),
+            profile: self.profile.clone(),
             counts,
             first_tweet_at: tally.first,
             last_tweet_at: tally.last,

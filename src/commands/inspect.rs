@@ -43,6 +43,7 @@ pub fn human(path: &std::path::Path, s: &Summary) -> String {
     let c = &s.counts;
     let mut text = format!("Archive     {} ({})\n", path.display(), s.layout);
     text.push_str(&owner_lines(s));
+    text.push_str(&profile_lines(s));
     let dates = match (s.first_tweet_at, s.last_tweet_at) {
         (Some(first), Some(last)) => format!(
             ", {} to {}",
@@ -77,6 +78,28 @@ pub fn human(path: &std::path::Path, s: &Summary) -> String {
         text.push_str(&format!("\nWarnings ({})\n", s.warnings.len()));
         for warning in &s.warnings {
             text.push_str(&format!("  - {warning}\n"));
+        }
+    }
+    text
+}
+
+/// Bio, website, location and avatar, one line each, only those the archive has.
+fn profile_lines(s: &Summary) -> String {
+    let Some(p) = &s.profile else {
+        return String::new();
+    };
+    let avatar = p.avatar_file.as_ref().or(p.avatar_url.as_ref());
+    let lines = [
+        ("Bio", p.bio.as_ref()),
+        ("Website", p.website.as_ref()),
+        ("Location", p.location.as_ref()),
+        ("Avatar", avatar),
+    ];
+    let mut text = String::new();
+    for (label, value) in lines {
+        if let Some(value) = value {
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            text.push_str(&format!("{label:<12}{value}\n"));
         }
     }
     text
