@@ -444,9 +444,16 @@ impl Modern {
             "profile",
             json!({ "description": {
             "bio": "Writing about trains, bread and open protocols.", "website": "https://t.co/abc", "location": "Leipzig" },
-            "avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.jpg" }),
+            "avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.png" }),
         );
         add_js(files, types, "profile", "profile", vec![profile]);
+        if let Some(profile) = types.last_mut() {
+            profile.media_dir = Some("data/profile_media".into());
+        }
+        files.add(
+            &format!("data/profile_media/{}-avatar.png", owner.id),
+            PNG.to_vec(),
+        );
         let changes: Vec<String> = self.past.iter().map(|(at, from, to)| wrapped("screenNameChange", json!({
             "accountId": owner.id, "screenNameChange": { "changedAt": at, "changedFrom": from, "changedTo": to } }))).collect();
         add_js(

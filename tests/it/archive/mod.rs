@@ -96,8 +96,20 @@ fn the_sample_is_summarised_with_exact_keys_and_counts() {
             "first_tweet_at",
             "last_tweet_at",
             "layout",
+            "profile",
             "warnings"
         ]
+    );
+    assert_eq!(
+        doc["profile"],
+        serde_json::json!({
+            "bio": "Writing about trains, bread and open protocols.",
+            "website": "https://t.co/abc",
+            "location": "Leipzig",
+            "avatar_url": "https://pbs.twimg.com/profile_images/1/avatar.png",
+            "avatar_file": "data/profile_media/1180000000000000001-avatar.png",
+            "header_url": null,
+        })
     );
     let account_keys: Vec<&str> = doc["account"]
         .as_object()
@@ -246,6 +258,10 @@ fn the_committed_sample_inspects_in_human_form() {
         "{text}"
     );
     assert!(text.contains("Following   40\n"), "{text}");
+    assert!(
+        text.contains("Bio         Writing about trains, bread and open protocols.\nWebsite     https://t.co/abc\nLocation    Leipzig\nAvatar      data/profile_media/1180000000000000001-avatar.png\n"),
+        "{text}"
+    );
     assert!(text.contains("Warnings (1)"), "{text}");
 }
 
@@ -829,4 +845,34 @@ fn a_bad_tweets_csv_is_one_sentence_naming_file_and_line() {
             "`27800000000000000x` is not a tweet id",
         ],
     );
+}
+
+#[test]
+fn a_missing_or_damaged_profile_is_no_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (modern, expect) = scenes::sample();
+    let mut files = modern.build();
+    files.add(
+        "data/profile.js",
+        "window.YTD.profile.part0 = [ { \"profile\" : { \"descr",
+    );
+    let doc = inspect(&zip(dir.path(), "damaged.zip", &files));
+    assert_counts(&doc, &expect);
+    assert!(doc["profile"].is_null(), "{doc:#}");
+    let w = warnings(&doc).join("\n");
+    assert!(
+        w.contains("data/profile.js in ") && w.contains("it was skipped"),
+        "{w}"
+    );
+    files
+        .files
+        .retain(|(name, _)| !name.starts_with("data/profile"));
+    let doc = inspect(&zip(dir.path(), "none.zip", &files));
+    assert!(doc["profile"].is_null(), "{doc:#}");
+
+    let (early, _) = scenes::grailbird_csv();
+    let doc = inspect(&zip(dir.path(), "early.zip", &early));
+    assert_eq!(doc["profile"]["bio"], "Up early, baking.");
+    assert_eq!(doc["profile"]["location"], "Leeds");
+    assert!(doc["profile"]["avatar_file"].is_null());
 }
