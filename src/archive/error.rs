@@ -8,6 +8,8 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub(crate) use crate::ui::thousands;
+
 /// One file inside an archive: what error messages and warnings point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
@@ -179,35 +181,9 @@ impl ArchiveError {
     }
 }
 
-/// `1048576` → `1,048,576`: byte offsets people can read.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        let table = [
-            (0, "0"),
-            (999, "999"),
-            (1000, "1,000"),
-            (1_048_576, "1,048,576"),
-        ];
-        for (n, want) in table {
-            assert_eq!(thousands(n), want);
-        }
-    }
 
     #[test]
     fn a_zipped_place_names_entry_and_zip() {
