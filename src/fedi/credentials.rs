@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::private_file::{make_private, write_private};
 use super::secret::{AccessToken, Secret};
 use super::types::RegisteredApp;
+use crate::atomic::{self, make_private};
 
 /// The file's name inside the config directory.
 pub const FILE_NAME: &str = "credentials.json";
@@ -234,18 +234,20 @@ impl Store {
         })
     }
 
-    /// Writes the file atomically, owner-only.
+    /// Writes the file atomically, owner-only, in a directory only the owner can list (the
+    /// config directory is ours, so a looser one is tightened).
     pub fn save(&self, credentials: &Credentials) -> Result<(), StoreError> {
-        let mut text =
-            serde_json::to_string_pretty(credentials).map_err(|err| StoreError::Write {
-                path: self.path.display().to_string(),
-                source: std::io::Error::other(err),
-            })?;
-        text.push('\n');
-        write_private(&self.path, text.as_bytes()).map_err(|source| StoreError::Write {
+        let failed = |source| StoreError::Write {
             path: self.path.display().to_string(),
             source,
-        })
+        };
+        let mut text = serde_json::to_string_pretty(credentials)
+            .map_err(|err| failed(std::io::Error::other(err)))?;
+        text.push('\n');
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            atomic::create_private_dir(dir).map_err(failed)?;
+        }
+        atomic::write(&self.path, true, |out| out.write_all(text.as_bytes())).map_err(failed)
     }
 }
 

@@ -12,7 +12,7 @@
 //! | `client.rs` | the client and its request loop |
 //! | `family.rs`, `rate_headers.rs`, `pacer.rs` | the rate-limit model (pure) |
 //! | `retry.rs` | which failures are retried, and the backoff (pure) |
-//! | `oauth.rs`, `credentials.rs`, `private_file.rs`, `session.rs` | login and stored logins |
+//! | `oauth.rs`, `credentials.rs`, `session.rs` | login and stored logins |
 //! | `instance.rs`, `accounts.rs`, `lists.rs`, `media.rs`, `statuses.rs` | the endpoints |
 //! | `types.rs`, `pagination.rs`, `instance_url.rs`, `secret.rs`, `error.rs` | values |
 //! | `clock.rs`, `cancel.rs`, `notice.rs` | time, Ctrl-C and what the user is told |
@@ -32,7 +32,6 @@ pub mod notice;
 pub mod oauth;
 pub mod pacer;
 pub mod pagination;
-pub mod private_file;
 pub mod rate_headers;
 pub mod retry;
 pub mod secret;
