@@ -10,6 +10,7 @@ use super::error::Error;
 use super::pagination::{Page, parse_link};
 use super::retry::Repeat;
 use super::types::{Account, Relationship, SearchResults};
+use crate::discover::Handle;
 
 /// Options of a follow; `None` keeps the server's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,43 +38,17 @@ pub const RELATIONSHIPS_BATCH: usize = 40;
 /// Accounts per page of the following list (Mastodon's maximum).
 pub const FOLLOWING_PAGE: u32 = 80;
 
-/// A handle split into its parts: `user@host`, host lowercased.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HandleParts {
-    pub user: String,
-    pub host: String,
-}
-
-impl HandleParts {
-    /// Reads `user@host`, `@user@host` or `acct:user@host`.
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        let text = text.strip_prefix("acct:").unwrap_or(text);
-        let text = text.strip_prefix('@').unwrap_or(text);
-        let (user, host) = text.split_once('@')?;
-        let valid_user = !user.is_empty() && !user.contains(['/', ' ', ':']);
-        let valid_host = !host.is_empty() && !host.contains(['@', '/', ' ']);
-        (valid_user && valid_host).then(|| Self {
-            user: user.to_string(),
-            host: host.to_ascii_lowercase(),
-        })
+/// True when an account's `acct` names `handle`: `user@host` as the same [`Handle`] (so case
+/// and IDN spelling do not matter), or a bare `user` (a local account) when the handle's host
+/// is one of the instance's own domains.
+fn acct_names(handle: &Handle, acct: &str, local_domains: &[&str]) -> bool {
+    if acct.contains('@') {
+        return acct.parse::<Handle>().is_ok_and(|other| other == *handle);
     }
-
-    /// True when an account's `acct` names this handle: `user@host` compared without case, or
-    /// a bare `user` (a local account) when `host` is one of the instance's own domains.
-    pub fn matches(&self, acct: &str, local_domains: &[&str]) -> bool {
-        match acct.split_once('@') {
-            Some((user, host)) => {
-                user.eq_ignore_ascii_case(&self.user) && host.eq_ignore_ascii_case(&self.host)
-            }
-            None => {
-                acct.eq_ignore_ascii_case(&self.user)
-                    && local_domains
-                        .iter()
-                        .any(|d| d.eq_ignore_ascii_case(&self.host))
-            }
-        }
-    }
+    acct.eq_ignore_ascii_case(handle.user())
+        && local_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(handle.host()))
 }
 
 impl Client {
@@ -103,11 +78,10 @@ impl Client {
     /// Finds the account with handle `user@host`, letting the instance fetch it from its
     /// server if it does not know it yet (`GET /api/v2/search?resolve=true`). `None` when the
     /// instance finds no account with exactly that handle.
-    pub async fn resolve(&self, handle: &str) -> Result<Option<Account>, Error> {
-        let parts = HandleParts::parse(handle).ok_or_else(|| Error::BadHandle(handle.into()))?;
+    pub async fn resolve(&self, handle: &Handle) -> Result<Option<Account>, Error> {
         let call = self
             .call(Method::GET, "/api/v2/search")
-            .query("q", format!("@{}@{}", parts.user, parts.host))
+            .query("q", format!("@{handle}"))
             .query("type", "accounts")
             .query("resolve", "true")
             .query("limit", "5");
@@ -116,7 +90,7 @@ impl Client {
         if let Some(hit) = found
             .accounts
             .iter()
-            .find(|a| parts.matches(&a.acct, &[&own_host]))
+            .find(|a| acct_names(handle, &a.acct, &[&own_host]))
         {
             return Ok(Some(hit.clone()));
         }
@@ -128,7 +102,7 @@ impl Client {
         Ok(found
             .accounts
             .into_iter()
-            .find(|a| parts.matches(&a.acct, &[&own_host, &domain])))
+            .find(|a| acct_names(handle, &a.acct, &[&own_host, &domain])))
     }
 
     /// Relationships with the accounts `ids`, asked in batches.
@@ -261,44 +235,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_handles() {
-        let want = HandleParts {
-            user: "Alice".into(),
-            host: "remote.example".into(),
-        };
-        for text in [
-            "Alice@Remote.Example",
-            "@Alice@remote.example",
-            "acct:Alice@remote.example",
-        ] {
-            assert_eq!(HandleParts::parse(text).as_ref(), Some(&want), "{text}");
-        }
-        for text in [
-            "alice",
-            "@alice",
-            "a@",
-            "@b",
-            "a b@c",
-            "a@b@c",
-            "https://x/@a",
-        ] {
-            assert_eq!(HandleParts::parse(text), None, "{text}");
-        }
+    fn matches_acct_forms() {
+        let handle: Handle = "@Alice@Mastodon.Example".parse().unwrap();
+        let local = ["mastodon.example"];
+        assert!(acct_names(&handle, "alice@mastodon.example", &local));
+        assert!(acct_names(&handle, "ALICE@Mastodon.Example", &[]));
+        assert!(
+            acct_names(&handle, "Alice", &local),
+            "local accounts have a bare acct"
+        );
+        assert!(!acct_names(&handle, "alice", &["other.example"]));
+        assert!(!acct_names(&handle, "alice2@mastodon.example", &local));
+        assert!(!acct_names(&handle, "alice@mastodon.example.evil", &local));
+        assert!(!acct_names(&handle, "not a handle@x", &local));
     }
 
     #[test]
-    fn matches_acct_forms() {
-        let handle = HandleParts::parse("alice@mastodon.example").unwrap();
-        let local = ["mastodon.example"];
-        assert!(handle.matches("alice@mastodon.example", &local));
-        assert!(handle.matches("ALICE@Mastodon.Example", &[]));
-        assert!(
-            handle.matches("Alice", &local),
-            "local accounts have a bare acct"
-        );
-        assert!(!handle.matches("alice", &["other.example"]));
-        assert!(!handle.matches("alice2@mastodon.example", &local));
-        assert!(!handle.matches("alice@mastodon.example.evil", &local));
+    fn an_idn_host_matches_in_either_spelling() {
+        let handle: Handle = "a@bücher.example".parse().unwrap();
+        assert!(acct_names(&handle, "a@xn--bcher-kva.example", &[]));
+        assert!(acct_names(&handle, "A@Bücher.example", &[]));
     }
 
     #[test]

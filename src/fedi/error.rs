@@ -58,9 +58,6 @@ pub enum Error {
     /// A `Link` header pointed away from the instance.
     #[error("{host} sent a next-page link to another site ({target}); not sending the token there")]
     ForeignLink { host: String, target: String },
-    /// A handle that is not `user@host`.
-    #[error("`{0}` is not a fediverse handle (user@host)")]
-    BadHandle(String),
     /// An idempotency key that cannot travel in a header.
     #[error("an idempotency key must be 1 to 256 printable ASCII characters")]
     BadIdempotencyKey,

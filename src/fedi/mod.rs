@@ -39,7 +39,7 @@ pub mod session;
 pub mod statuses;
 pub mod types;
 
-pub use accounts::{FollowOptions, HandleParts, MuteOptions};
+pub use accounts::{FollowOptions, MuteOptions};
 pub use cancel::Cancel;
 pub use client::{Client, ClientOptions};
 pub use error::{ApiError, Error};

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use fakeverse::Resp;
 use fakeverse::mastodon::{AccountSpec, Flavour};
+use fedimigrate::discover::Handle;
 use fedimigrate::exit::{Status as Exit, classify};
 use fedimigrate::fedi::{
     Error, FollowOptions, ListOptions, MediaUpload, MuteOptions, NewStatus, Posted, Visibility,
@@ -72,8 +73,9 @@ async fn resolve_matches_the_acct_exactly() {
     let bob = world.fake.add_user("bob");
     let client = world.client();
 
+    let handle = |text: &str| text.parse::<Handle>().unwrap();
     let found = client
-        .resolve("@Alice@Remote.Example")
+        .resolve(&handle("@Alice@Remote.Example"))
         .await
         .unwrap()
         .unwrap();
@@ -82,16 +84,18 @@ async fn resolve_matches_the_acct_exactly() {
         "the exact handle, not the prefix match listed first"
     );
     let local = client
-        .resolve("bob@mastodon.example")
+        .resolve(&handle("bob@mastodon.example"))
         .await
         .unwrap()
         .unwrap();
     assert_eq!((local.id, local.acct), (bob, "bob".to_string()));
-    assert_eq!(client.resolve("nobody@remote.example").await.unwrap(), None);
-    assert!(matches!(
-        client.resolve("not a handle").await,
-        Err(Error::BadHandle(_))
-    ));
+    assert_eq!(
+        client
+            .resolve(&handle("nobody@remote.example"))
+            .await
+            .unwrap(),
+        None
+    );
     let query = world
         .fake
         .host()
