@@ -17,17 +17,27 @@ const TIMEOUT: Duration = Duration::from_millis(300);
 
 /// Network options that reach every current virtual host by name (call after mounting them).
 fn options(fv: &Fakeverse, dir: &std::path::Path) -> Options {
-    Options {
-        ca_certs: vec![fv.write_ca(dir)],
-        resolve: fv
-            .host_names()
-            .iter()
-            .filter(|h| h.parse::<std::net::IpAddr>().is_err())
-            .map(|h| fv.resolve_value(h).parse().unwrap())
-            .collect(),
-        timeout: TIMEOUT,
+    options_for(&[fv], dir, TIMEOUT)
+}
+
+/// Like [`options`], for the hosts of several fake fediverses, with this timeout.
+fn options_for(fvs: &[&Fakeverse], dir: &std::path::Path, timeout: Duration) -> Options {
+    let mut options = Options {
+        timeout,
         ..Options::default()
+    };
+    for (i, fv) in fvs.iter().enumerate() {
+        let ca_dir = dir.join(i.to_string());
+        std::fs::create_dir_all(&ca_dir).unwrap();
+        options.ca_certs.push(fv.write_ca(&ca_dir));
+        options.resolve.extend(
+            fv.host_names()
+                .iter()
+                .filter(|h| h.parse::<std::net::IpAddr>().is_err())
+                .map(|h| fv.resolve_value(h).parse().unwrap()),
+        );
     }
+    options
 }
 
 fn settings() -> Settings {
@@ -434,12 +444,92 @@ async fn per_host_and_global_limits_hold_and_are_used() {
     };
     let report = run_with(&fv, &targets, limits, &mut VerifyCache::in_memory(), None).await;
     assert!(report.results.iter().all(|v| v.state == State::Verified));
+    // 6 to hosts that answered + 6 first contacts (see the next test for the split).
     let global = fv.max_in_flight();
-    assert!(global <= 6, "global in flight {global}");
-    assert!(global >= 4, "the global limit was barely used: {global}");
+    assert!(global <= 2 * 6, "in flight in all: {global}");
+    assert!(global >= 4, "the limits were barely used: {global}");
     for h in 0..12 {
         let per_host = fv.host(&format!("h{h}.example")).max_in_flight();
         assert!(per_host <= 2, "h{h}: {per_host}");
+    }
+}
+
+/// Hosts that never answer wait in the first-contact lane, one request each: the work on hosts
+/// that answered goes on beside them and is all done before the first of them times out.
+/// (Dead hosts live on a fake fediverse of their own, so its gauge shows that lane alone.)
+#[tokio::test]
+async fn dead_hosts_do_not_hold_back_hosts_that_answer() {
+    let live = Fakeverse::start();
+    let dead = Fakeverse::start();
+    let mut targets = Vec::new();
+    let mut live_hosts = Vec::new();
+    for h in 0..4 {
+        let name = format!("live{h}.example");
+        let server = FediHost::mount(&live, &name, Software::mastodon());
+        server.host().set_latency(Duration::from_millis(10));
+        for u in 0..5 {
+            server.account(&format!("u{u}"));
+            targets.push(t(&format!("u{u}"), &name));
+        }
+        live_hosts.push(server.host());
+    }
+    for h in 0..3 {
+        let name = format!("dead{h}.example");
+        dead.host(&name).set_mode(Mode::Hang);
+        targets.extend((0..3).map(|u| t(&format!("u{u}"), &name)));
+    }
+    // At the first `HostDead`: requests the live hosts had received, live candidates done.
+    let at_first_death = Arc::new(Mutex::new(None));
+    let checked_live = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (seen, checked) = (at_first_death.clone(), checked_live.clone());
+    let progress: Progress = Arc::new(move |event: &Event<'_>| match event {
+        Event::Checked { target, .. } if target.host.starts_with("live") => {
+            checked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Event::HostDead { .. } => {
+            let asked: usize = live_hosts.iter().map(|h| h.request_count()).sum();
+            let done = checked.load(std::sync::atomic::Ordering::SeqCst);
+            seen.lock().unwrap().get_or_insert((asked, done));
+        }
+        _ => {}
+    });
+    let limits = Settings {
+        concurrency: 3,
+        per_host: 2,
+        ..settings()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Long enough that the live work (48 requests of 10 ms, 3 at a time) fits many times over.
+    let options = options_for(&[&live, &dead], dir.path(), Duration::from_secs(2));
+    let verifier = Verifier::new(&options, limits).unwrap();
+    let report = verifier
+        .verify(&targets, &mut VerifyCache::in_memory(), Some(progress))
+        .await;
+
+    let (live_results, dead_results) = report.results.split_at(20);
+    assert!(live_results.iter().all(|v| v.state == State::Verified));
+    assert!(dead_results.iter().all(|v| v.state == State::Timeout));
+    let live_requests = live.request_count();
+    assert_eq!(
+        live_requests,
+        20 * 2 + 4 * 2,
+        "WebFinger + actor each, NodeInfo per host"
+    );
+    assert_eq!(
+        at_first_death.lock().unwrap().take(),
+        Some((live_requests, 20)),
+        "every live request was sent, and every live candidate done, before a dead host timed out"
+    );
+    assert_eq!(dead.request_count(), 3, "one request per dead host");
+    assert_eq!(
+        dead.max_in_flight(),
+        3,
+        "the dead hosts waited together, in the first-contact lane (3 slots)"
+    );
+    assert!(live.max_in_flight() <= 2 * 3, "{}", live.max_in_flight());
+    for host in ["live0", "live1", "live2", "live3"] {
+        let per_host = live.host(&format!("{host}.example")).max_in_flight();
+        assert!(per_host <= 2, "{host}: {per_host}");
     }
 }
 

@@ -3,9 +3,16 @@
 //! Every request goes through [`Ctx::fetch`], which enforces, in this order: a dead host gets
 //! no request at all; the first request to a host goes alone (so a host that never answers
 //! costs one request and one timeout, whatever the number of candidates on it); at most
-//! `per_host` requests per host and `concurrency` in all; a host that answered 429 with a
-//! short enough wait is paused and the request retried. It also runs the once-per-host
-//! lookups: host-meta (where WebFinger really lives) and NodeInfo (what the server runs).
+//! `per_host` requests per host; then one of two lanes of `concurrency` slots each; a host
+//! that answered 429 with a short enough wait is paused and the request retried. It also runs
+//! the once-per-host lookups: host-meta (where WebFinger really lives) and NodeInfo (what the
+//! server runs).
+//!
+//! The lanes: a first contact (the lone request to a host not yet known to answer) takes a
+//! slot of the first-contact lane; every other request takes a slot of the main lane. A dead
+//! host holds its first-contact slot for a whole timeout, and without the split it would hold
+//! a slot that requests to live hosts wait for. So at most `2 × concurrency` requests are in
+//! flight: `concurrency` to hosts that answered and `concurrency` first contacts.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -135,7 +142,10 @@ impl HostState {
 pub(crate) struct Ctx {
     pub(crate) http: Http,
     pub(crate) settings: Settings,
-    global: Semaphore,
+    /// Requests to hosts that have answered (or answered badly) in this run.
+    main_lane: Semaphore,
+    /// First contacts: the one request in flight to a host not yet known to answer.
+    first_contacts: Semaphore,
     hosts: Mutex<HashMap<String, Arc<HostState>>>,
     seeds: HashMap<String, HostInfo>,
     progress: Option<Progress>,
@@ -149,8 +159,10 @@ impl Ctx {
         seeds: HashMap<String, HostInfo>,
         progress: Option<Progress>,
     ) -> Self {
+        let lane = settings.concurrency.max(1);
         Self {
-            global: Semaphore::new(settings.concurrency.max(1)),
+            main_lane: Semaphore::new(lane),
+            first_contacts: Semaphore::new(lane),
             http,
             settings,
             hosts: Mutex::new(HashMap::new()),
@@ -222,7 +234,7 @@ impl Ctx {
             return Err(Failure::Dead(state, why));
         }
         // The first request to a host goes alone: later ones wait to learn if it is alive.
-        let _probe = if host.is_unknown() {
+        let probe = if host.is_unknown() {
             let guard = host.probe.lock().await;
             if let Some((state, why)) = host.dead() {
                 return Err(Failure::Dead(state, why));
@@ -233,7 +245,12 @@ impl Ctx {
         };
         let _slot = host.slots.acquire().await.map_err(closed)?;
         host.wait_if_paused().await;
-        let _global = self.global.acquire().await.map_err(closed)?;
+        let lane = if probe.is_some() {
+            &self.first_contacts
+        } else {
+            &self.main_lane
+        };
+        let _lane = lane.acquire().await.map_err(closed)?;
         // The host may have died while this request waited for its turn.
         if let Some((state, why)) = host.dead() {
             return Err(Failure::Dead(state, why));

@@ -7,9 +7,12 @@
 //! suspended, authorized fetch). Per host, once: NodeInfo (software, version, users, open
 //! registrations). Each candidate ends in one [`State`]; see its docs for the meaning of each.
 //!
-//! Limits: at most [`Settings::concurrency`] requests at once and [`Settings::per_host`] per
-//! host; the first request to a host goes alone, and a host that times out or cannot be
-//! reached is dead for the run, so it costs one request and one timeout, not one per handle.
+//! Limits: at most [`Settings::per_host`] requests at once per host, and the first request to
+//! a host goes alone; a host that times out or cannot be reached is dead for the run, so it
+//! costs one request and one timeout, not one per handle. At most [`Settings::concurrency`]
+//! requests at once go to hosts that have answered, and as many first contacts (one per host
+//! not yet known to answer) in a lane of their own, so hosts that never answer do not hold
+//! back the work on hosts that do: at most `2 × concurrency` requests in flight in all.
 //! Every request goes through [`crate::net::Http`] with [`Reach::PublicOnly`]: hosts named in
 //! other people's bios never make us connect to loopback, private or link-local addresses
 //! (an explicit `--resolve` is the user's own exception). Bodies are capped
@@ -88,7 +91,8 @@ impl Target {
 /// How verification behaves.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Requests in flight at once, in all (`--concurrency`).
+    /// Requests in flight at once to hosts that have answered (`--concurrency`); as many
+    /// first contacts to hosts not yet known to answer may be in flight besides, one per host.
     pub concurrency: usize,
     /// Requests in flight at once against one host (`--per-host`).
     pub per_host: usize,
@@ -306,7 +310,7 @@ fn not_checked(target: &Target) -> Verification {
 }
 
 /// Orders the work so that every host's first candidate comes before any host's second:
-/// first contacts (and so the dead hosts' single timeouts) start early, and the global limit
+/// first contacts (and so the dead hosts' single timeouts) start early, and the main lane
 /// stays fed from many hosts while each host's own limit holds.
 fn interleave(pending: Vec<(String, Target)>) -> Vec<(String, Target)> {
     let mut order: Vec<String> = Vec::new();
