@@ -133,7 +133,7 @@ mod tests {
         }
         let timeout = NetError::Timeout {
             host: "h".into(),
-            secs: 1,
+            after: std::time::Duration::from_secs(1),
         };
         assert!(is_transient_net(&timeout));
         assert!(!is_transient_net(&NetError::Offline));

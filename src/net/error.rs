@@ -4,6 +4,7 @@
 //! keep per-host state (a dead host costs one timeout, not one per handle) match on the kind.
 
 use std::error::Error as StdError;
+use std::time::Duration;
 
 use super::guard::{BlockedAddress, DnsFailure};
 
@@ -12,8 +13,8 @@ use super::guard::{BlockedAddress, DnsFailure};
 pub enum NetError {
     #[error("no network: --offline is set")]
     Offline,
-    #[error("{host} did not answer within {secs} seconds")]
-    Timeout { host: String, secs: u64 },
+    #[error("{host} did not answer within {}", seconds(*after))]
+    Timeout { host: String, after: Duration },
     #[error("{host} refused the connection")]
     Refused { host: String },
     #[error(transparent)]
@@ -64,7 +65,7 @@ impl NetError {
     }
 
     /// Classifies a reqwest error for `host`.
-    pub(super) fn from_reqwest(host: &str, secs: u64, err: reqwest::Error) -> Self {
+    pub(super) fn from_reqwest(host: &str, after: Duration, err: reqwest::Error) -> Self {
         let host = host.to_string();
         if let Some(blocked) = find_cause::<BlockedAddress>(&err) {
             return NetError::Blocked(BlockedAddress {
@@ -81,7 +82,7 @@ impl NetError {
             return private.to_net_error();
         }
         if err.is_timeout() {
-            return NetError::Timeout { host, secs };
+            return NetError::Timeout { host, after };
         }
         if let Some(tls) = find_cause::<rustls::Error>(&err) {
             return NetError::Tls {
@@ -94,7 +95,7 @@ impl NetError {
                 return NetError::Refused { host };
             }
             if io.kind() == std::io::ErrorKind::TimedOut {
-                return NetError::Timeout { host, secs };
+                return NetError::Timeout { host, after };
             }
         }
         let reason = innermost(&err);
@@ -102,6 +103,24 @@ impl NetError {
             NetError::Connect { host, reason }
         } else {
             NetError::Other { host, reason }
+        }
+    }
+}
+
+/// A duration in words: `1 second`, `10 seconds`, `0.5 seconds`, `1.25 seconds` (to the
+/// millisecond; a nonzero duration never reads as `0 seconds`).
+pub fn seconds(duration: Duration) -> String {
+    let mut millis = duration.as_millis();
+    if millis == 0 && !duration.is_zero() {
+        millis = 1;
+    }
+    let (whole, fraction) = (millis / 1000, millis % 1000);
+    match (whole, fraction) {
+        (1, 0) => "1 second".to_string(),
+        (_, 0) => format!("{whole} seconds"),
+        _ => {
+            let fraction = format!("{fraction:03}");
+            format!("{whole}.{} seconds", fraction.trim_end_matches('0'))
         }
     }
 }
@@ -148,4 +167,39 @@ fn innermost(err: &(dyn StdError + 'static)) -> String {
         current = next;
     }
     current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_seconds() {
+        let cases = [
+            (Duration::ZERO, "0 seconds"),
+            (Duration::from_micros(10), "0.001 seconds"),
+            (Duration::from_millis(250), "0.25 seconds"),
+            (Duration::from_millis(500), "0.5 seconds"),
+            (Duration::from_secs(1), "1 second"),
+            (Duration::from_millis(1500), "1.5 seconds"),
+            (Duration::from_millis(2001), "2.001 seconds"),
+            (Duration::from_secs(10), "10 seconds"),
+            (Duration::from_secs(120), "120 seconds"),
+        ];
+        for (duration, want) in cases {
+            assert_eq!(seconds(duration), want, "{duration:?}");
+        }
+    }
+
+    #[test]
+    fn a_sub_second_timeout_is_not_zero_seconds() {
+        let err = NetError::Timeout {
+            host: "slow.example".into(),
+            after: Duration::from_millis(500),
+        };
+        assert_eq!(
+            err.to_string(),
+            "slow.example did not answer within 0.5 seconds"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -24,7 +25,7 @@ pub struct Http {
     client: reqwest::Client,
     resolver: GuardedResolver,
     reach: Reach,
-    timeout_secs: u64,
+    timeout: Duration,
 }
 
 /// A complete answer: status, headers and the (size-capped) body.
@@ -65,7 +66,7 @@ impl Http {
             client,
             resolver,
             reach,
-            timeout_secs: options.timeout.as_secs(),
+            timeout: options.timeout,
         })
     }
 
@@ -91,8 +92,8 @@ impl Http {
             .client
             .execute(request)
             .await
-            .map_err(|err| NetError::from_reqwest(&host, self.timeout_secs, err))?;
-        read_capped(response, limit, &host, self.timeout_secs).await
+            .map_err(|err| NetError::from_reqwest(&host, self.timeout, err))?;
+        read_capped(response, limit, &host, self.timeout).await
     }
 
     /// Refuses IP-literal URLs that point at private addresses (names go through the resolver).
@@ -182,7 +183,7 @@ async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
     host: &str,
-    secs: u64,
+    timeout: Duration,
 ) -> Result<Fetched, NetError> {
     let too_large = || NetError::TooLarge {
         host: host.to_string(),
@@ -198,7 +199,7 @@ async fn read_capped(
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|err| NetError::from_reqwest(host, secs, err))?
+        .map_err(|err| NetError::from_reqwest(host, timeout, err))?
     {
         if body.len() + chunk.len() > limit {
             return Err(too_large());

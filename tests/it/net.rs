@@ -67,6 +67,10 @@ async fn a_hanging_host_times_out() {
     let http = Http::new(&opts, Reach::PublicOnly).unwrap();
     let err = get(&http, "https://dead.example/").await.unwrap_err();
     assert!(err.is_timeout() && err.is_unreachable(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "dead.example did not answer within 0.3 seconds"
+    );
 }
 
 #[tokio::test]

@@ -159,7 +159,7 @@ mod tests {
             (
                 NetError::Timeout {
                     host: host(),
-                    secs: 1,
+                    after: std::time::Duration::from_secs(1),
                 },
                 ErrorClass::Dead(State::Timeout),
             ),
