@@ -68,7 +68,8 @@ pub struct FindArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub bridges: Vec<Bridge>,
 
-    /// How many verification requests may run at once
+    /// How many verification requests may run at once to hosts that have answered; as many
+    /// first requests to new hosts may wait besides (a dead host holds one of those)
     #[arg(long, value_name = "N", default_value_t = 32)]
     pub concurrency: usize,
 
