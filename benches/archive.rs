@@ -4,8 +4,10 @@
 //! records of 1–2 KB with entities like real ones, media on one tweet in ten) under
 //! `target/bench-archive/`, then measures, with `/usr/bin/time`, the wall time and peak
 //! memory of `fedimigrate inspect` (release build) against merely decompressing the tweet
-//! files with `unzip -p ARCHIVE 'data/tweets*.js' > /dev/null`. Each command runs three
-//! times; the best wall time and the highest peak memory are reported.
+//! files with `unzip -p ARCHIVE 'data/tweets*.js' > /dev/null`; then `fedimigrate find
+//! --offline` with a profiles file for the 5,000 follows (every tweet is scanned for names
+//! and handles, every profile for handles). Each command runs three times; the best wall time
+//! and the highest peak memory are reported.
 //!
 //! Needs `unzip` and `/usr/bin/time` (`apt-get install unzip time`).
 
@@ -168,6 +170,44 @@ fn report(archive: &Path, tweets: usize) {
         "ratio inspect / unzip           : {:.2}",
         ours.0 / base.0.max(0.001)
     );
+    let Some(profiles) = write_profiles(archive) else {
+        return;
+    };
+    let find = format!(
+        "'{}' find '{quoted}' --offline --profiles '{}' > /dev/null",
+        bin.display(),
+        profiles.display()
+    );
+    let found = best_of(3, &find);
+    println!(
+        "fedimigrate find --offline      : {:.2} s, peak {} MB (5,000 profiles, every tweet scanned)",
+        found.0,
+        found.1 / 1024
+    );
+}
+
+/// A profiles file for the 5,000 follows: three bios in five name a handle (on 800 hosts).
+fn write_profiles(archive: &Path) -> Option<PathBuf> {
+    let path = archive.with_extension("profiles.csv");
+    let mut csv = String::from("id,username,name,description\n");
+    for i in 0..5000 {
+        let host = format!("h{}.example", i % 800);
+        let bio = match i % 5 {
+            0 => format!("Writer. Now at @u{i}@{host} 🐘"),
+            1 => format!("https://{host}/@u{i}"),
+            2 => format!("Photos & trams. Mastodon: u{i}@{host}"),
+            3 => format!("mail me at u{i}@gmail.com"),
+            _ => "A bio with #hashtags and https://example.com/blog".to_string(),
+        };
+        csv.push_str(&format!("{},friend_{i},Friend {i},\"{bio}\"\n", 10_000 + i));
+    }
+    match std::fs::write(&path, csv) {
+        Ok(()) => Some(path),
+        Err(err) => {
+            eprintln!("cannot write {}: {err}", path.display());
+            None
+        }
+    }
 }
 
 /// Best wall time (s) and highest peak RSS (KiB) of `runs` runs of a shell command.
