@@ -173,8 +173,8 @@ async fn x_api_profiles(
         ));
     } else if plan.lookups > 0 {
         env.ui.info(format_args!("X API: {}", plan.describe()));
-        confirm_cost(config.yes, env)?;
         let token = Token::load(x.token_file.as_deref())?;
+        confirm_cost(config.yes, env)?;
         let client = XApi::new(&env.net, &x.base_url, token)?;
         let ui = env.ui.clone();
         let on_wait = move |wait: std::time::Duration| {
