@@ -75,6 +75,13 @@ Examples:
   fedimigrate login --code-file code.txt             # … then finish with the code it showed
   fedimigrate login example.social --token-file -    # store a token made in the web UI";
 
+const WHOAMI_HELP: &str = "\
+Exit codes:
+  0    at least one login is stored (the active one is marked *)
+  4    not logged in: run `fedimigrate login INSTANCE`
+  1    the credentials file cannot be read
+(`fedimigrate --help` lists every exit code.)";
+
 /// `fedimigrate logout [ACCOUNT]`
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
@@ -88,6 +95,7 @@ pub struct LogoutArgs {
 
 /// `fedimigrate whoami`
 #[derive(Debug, Args)]
+#[command(after_help = WHOAMI_HELP)]
 pub struct WhoamiArgs {
     /// Print JSON
     #[arg(long)]

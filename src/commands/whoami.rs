@@ -1,5 +1,7 @@
 //! `fedimigrate whoami`: the stored logins and the active one, from the credentials file
-//! alone (no network). Exits 4 when nothing is stored, so scripts can ask "am I logged in?".
+//! alone (no network). Exits 4 when nothing is stored, so scripts can ask "am I logged in?":
+//! 4 is the documented "authentication needed: run `fedimigrate login`" status, which is
+//! exactly the answer (gh's `auth status` says the same with a plain 1).
 
 use std::io::Write;
 
@@ -9,6 +11,9 @@ use super::Env;
 use crate::exit::{AuthNeeded, Outcome};
 use crate::fedi::credentials::Store;
 use crate::fedi::session::exposed_warning;
+
+/// The whole message when nothing is stored (exit 4).
+pub const NOT_LOGGED_IN: &str = "not logged in; run `fedimigrate login INSTANCE`";
 
 /// Validated options of this command.
 #[derive(Debug, Clone)]
@@ -72,17 +77,15 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
             writeln!(out, "{marker} {}  ({})", shown.account, shown.instance)?;
         }
     }
-    if report.accounts.is_empty() {
-        return Err(
-            AuthNeeded("no login is stored: run `fedimigrate login INSTANCE`".into()).into(),
-        );
-    }
-    env.ui
-        .info(format!("credentials: {}", report.credentials_file));
     if let Some(pending) = &creds.pending_login {
         env.ui.info(format!(
             "a login to {pending} waits for its code: fedimigrate login --code-file FILE"
         ));
     }
+    if report.accounts.is_empty() {
+        return Err(AuthNeeded(NOT_LOGGED_IN.into()).into());
+    }
+    env.ui
+        .info(format!("credentials: {}", report.credentials_file));
     Ok(Outcome::Done)
 }

@@ -361,15 +361,27 @@ fn whoami_without_a_login_exits_4() {
     let mut m = Machine::new();
     let out = m.run(&["whoami"], None);
     assert_eq!(out.status.code(), Some(4));
-    assert!(
-        stderr(&out).contains("fedimigrate login"),
-        "{}",
-        stderr(&out)
+    assert_eq!(
+        stderr(&out),
+        "error: not logged in; run `fedimigrate login INSTANCE`\n"
     );
+    assert!(out.stdout.is_empty(), "nothing to list");
     let out = m.run(&["whoami", "--json"], None);
     assert_eq!(out.status.code(), Some(4));
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["accounts"], serde_json::json!([]));
+}
+
+#[test]
+fn whoami_help_documents_its_exit_codes() {
+    let mut m = Machine::new();
+    let out = m.run(&["whoami", "--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("Exit codes:") && help.contains("4    not logged in"),
+        "{help}"
+    );
 }
 
 #[tokio::test]
