@@ -1,5 +1,5 @@
-//! Arguments of the account commands: `login`, `logout`, `whoami`, and the instance selection
-//! shared by every command that talks to an instance ([`InstanceArgs`]).
+//! Arguments of the account commands: `login`, `logout`, `whoami`, `instance`, and the
+//! instance selection shared by every command that talks to an instance ([`InstanceArgs`]).
 //!
 //! Secrets never come as flag values: tokens and codes are read from a file or standard input.
 
@@ -93,6 +93,25 @@ pub struct LogoutArgs {
     pub keep_remote: bool,
 }
 
+/// `fedimigrate instance`
+#[derive(Debug, Args)]
+#[command(after_help = INSTANCE_HELP)]
+pub struct InstanceCmdArgs {
+    #[command(flatten)]
+    pub instance: InstanceArgs,
+
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+const INSTANCE_HELP: &str = "\
+Examples:
+  fedimigrate instance                               # the active login
+  fedimigrate instance --account you@example.social --json
+  fedimigrate instance --instance example.social --token-file token.txt   # nothing stored
+Exits 4 when the instance refuses the token (or nothing is stored): run `fedimigrate login`.";
+
 /// `fedimigrate whoami`
 #[derive(Debug, Args)]
 #[command(after_help = WHOAMI_HELP)]
@@ -130,6 +149,16 @@ impl LogoutArgs {
         crate::commands::logout::Config {
             account: self.account,
             keep_remote: self.keep_remote,
+        }
+    }
+}
+
+impl InstanceCmdArgs {
+    /// Converts into the command's config.
+    pub fn into_config(self) -> crate::commands::instance::Config {
+        crate::commands::instance::Config {
+            choice: self.instance.into_choice(),
+            json: self.json,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use account::{InstanceArgs, LoginArgs, LogoutArgs, WhoamiArgs};
+pub use account::{InstanceArgs, InstanceCmdArgs, LoginArgs, LogoutArgs, WhoamiArgs};
 pub use archive::{ExportArgs, InspectArgs};
 pub use find::{FindArgs, HandlesArgs};
 
@@ -59,6 +59,8 @@ pub enum Command {
     Logout(LogoutArgs),
     /// List stored logins and the active one
     Whoami(WhoamiArgs),
+    /// Check your login and show what your instance allows (limits, backdating, rate limit)
+    Instance(InstanceCmdArgs),
 }
 
 /// Flags that every command accepts.
@@ -106,6 +108,7 @@ impl Command {
             Command::Login(args) => Request::Login(args.into_config()?),
             Command::Logout(args) => Request::Logout(args.into_config()),
             Command::Whoami(args) => Request::Whoami(args.into_config()),
+            Command::Instance(args) => Request::Instance(args.into_config()),
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod export;
 pub mod find;
 pub mod handles;
 pub mod inspect;
+pub mod instance;
 pub mod login;
 pub mod logout;
 pub mod whoami;
@@ -30,6 +31,7 @@ pub enum Request {
     Login(login::Config),
     Logout(logout::Config),
     Whoami(whoami::Config),
+    Instance(instance::Config),
 }
 
 /// Runs one validated command.
@@ -42,5 +44,6 @@ pub async fn dispatch(request: Request, env: &Env) -> anyhow::Result<Outcome> {
         Request::Login(config) => login::run(config, env).await,
         Request::Logout(config) => logout::run(config, env).await,
         Request::Whoami(config) => whoami::run(config, env).await,
+        Request::Instance(config) => instance::run(config, env).await,
     }
 }

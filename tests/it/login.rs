@@ -1,4 +1,4 @@
-//! `login`, `logout` and `whoami` as a user runs them: the real binary against the fake
+//! `login`, `logout`, `whoami` and `instance` as a user runs them: the real binary against the fake
 //! instance over HTTPS (through `--resolve` and `--ca-cert`) or loopback http, with a
 //! temporary config directory. Every test also checks that no token, client secret or
 //! authorisation code appears in anything the binary printed.
@@ -32,8 +32,12 @@ impl Machine {
     }
 
     fn named(name: &str) -> Self {
+        Self::serving(name, Flavour::Mastodon)
+    }
+
+    fn serving(name: &str, flavour: Flavour) -> Self {
         let fv = Fakeverse::start();
-        let fake = FakeMastodon::mount(&fv, name, Flavour::Mastodon);
+        let fake = FakeMastodon::mount(&fv, name, flavour);
         fake.add_user("alice");
         fake.set_browser_user("alice");
         let home = tempfile::tempdir().unwrap();
@@ -497,4 +501,112 @@ fn ctrl_c_during_a_slow_login_exits_130_and_stores_nothing() {
     );
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert!(!m.config().join("credentials.json").exists());
+}
+
+#[tokio::test]
+async fn instance_checks_the_login_and_shows_the_limits() {
+    let mut m = Machine::new();
+    m.log_in().await;
+    let out = m.run(&["instance"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for line in [
+        "Account     @alice@mastodon.example",
+        "Software    mastodon 4.",
+        "Posts       up to 500 characters, every link counts as 23; up to 4 attachments",
+        "Backdating  no: ",
+        "Rate limit  ",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+    let out = m.run(
+        &["instance", "--account", "alice@mastodon.example", "--json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["login"], "alice@mastodon.example");
+    assert_eq!(shown["account"]["acct"], "alice@mastodon.example");
+    assert_eq!(shown["instance"]["software"]["name"], "mastodon");
+    assert_eq!(shown["instance"]["capabilities"]["can_backdate"], false);
+    assert_eq!(shown["instance"]["limits"]["description_limit"], 1500);
+    let budget = &shown["rate_limit"];
+    assert!(
+        budget["remaining"].as_u64() < budget["limit"].as_u64(),
+        "{budget}"
+    );
+    assert!(
+        budget["reset"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .is_ok()
+    );
+}
+
+#[test]
+fn instance_with_a_token_file_stores_nothing_and_sees_gotosocial_backdating() {
+    let mut m = Machine::serving("gts.example", Flavour::GoToSocial);
+    let token = m.fake.issue_token("alice", "read");
+    let out = m.run(
+        &[
+            "instance",
+            "--instance",
+            "gts.example",
+            "--token-file",
+            "-",
+            "--json",
+        ],
+        Some(&token),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["login"], serde_json::Value::Null);
+    assert_eq!(shown["instance"]["software"]["name"], "gotosocial");
+    assert_eq!(shown["instance"]["capabilities"]["can_backdate"], true);
+    assert!(
+        !m.config().join("credentials.json").exists(),
+        "nothing stored"
+    );
+}
+
+#[test]
+fn instance_refusals_and_misuse_have_their_exit_codes() {
+    let mut m = Machine::new();
+    let out = m.run(&["instance"], None);
+    assert_eq!(out.status.code(), Some(4), "no login: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fedimigrate login"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = m.run(
+        &[
+            "instance",
+            "--instance",
+            "mastodon.example",
+            "--token-file",
+            "-",
+        ],
+        Some("not-a-token-the-server-knows"),
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("mastodon.example") && err.contains("401"),
+        "{err}"
+    );
+    assert!(!err.contains("not-a-token-the-server-knows"), "{err}");
+
+    let out = m.run(&["instance", "--offline"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = m.run(&["instance", "--instance", "mastodon.example"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "needs --token-file: {}",
+        stderr(&out)
+    );
 }
