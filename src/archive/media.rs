@@ -1,4 +1,6 @@
 //! Media files: which file in `tweets_media/` (or `tweet_media/`) belongs to which tweet.
+//! A zip inside a media folder (mid-2019 archives) is indexed as a folder of its own, named
+//! after the zip (`data/tweet_media/tweet_media.zip/`).
 //!
 //! Files are named `<tweet id>-<name>`: for photos `<name>` is the last segment of
 //! `media_url`; for videos and GIFs it is the last segment of one mp4 variant's URL. Names do

@@ -107,7 +107,7 @@ impl Archive {
             pick_layout(&source, &files, manifest.is_some(), &mut warnings)?;
         let tweets_csv = grailbird::csv_part(&source, layout);
         missing_parts(&source, &files, &tweet_parts, layout, &mut warnings);
-        let media = media_index(&source, manifest.as_ref(), layout);
+        let media = media_index(&source, manifest.as_ref(), layout, &mut warnings);
         let mut archive = Self {
             source,
             layout,
@@ -601,8 +601,15 @@ fn missing_parts(
     }
 }
 
-/// The tweet media folders: the manifest's, else the usual names.
-fn media_index(source: &Source, manifest: Option<&Manifest>, layout: Layout) -> MediaIndex {
+/// The tweet media folders: the manifest's, else the usual names. A zip inside a media folder
+/// (archives of mid-2019 zipped the media there) is a folder of its own: its files are named
+/// `tweet_media/<zip name>/<file>`, so a media file's name says where to find it.
+fn media_index(
+    source: &Source,
+    manifest: Option<&Manifest>,
+    layout: Layout,
+    warnings: &mut Vec<String>,
+) -> MediaIndex {
     if layout == Layout::Grailbird {
         return MediaIndex::default();
     }
@@ -611,5 +618,29 @@ fn media_index(source: &Source, manifest: Option<&Manifest>, layout: Layout) -> 
         dirs = vec!["data/tweets_media".into(), "data/tweet_media".into()];
     }
     dirs.dedup();
-    MediaIndex::new(&dirs, source.entries().iter().map(|e| e.name.as_str()))
+    let prefixes: Vec<String> = dirs
+        .iter()
+        .map(|d| format!("{}/", d.trim_end_matches('/')))
+        .collect();
+    let mut names = Vec::new();
+    for entry in source.entries() {
+        if !prefixes.iter().any(|p| entry.name.starts_with(p.as_str())) {
+            continue;
+        }
+        if !entry.name.to_ascii_lowercase().ends_with(".zip") {
+            names.push(entry.name.clone());
+            continue;
+        }
+        match source.nested_zip_names(entry) {
+            Ok(inner) => {
+                names.extend(inner.iter().map(|n| {
+                    let file = n.rsplit('/').next().unwrap_or(n);
+                    format!("{}/{file}", entry.name)
+                }));
+                dirs.push(entry.name.clone());
+            }
+            Err(err) => warnings.push(format!("{err} (its media files are not counted)")),
+        }
+    }
+    MediaIndex::new(&dirs, names.iter().map(String::as_str))
 }

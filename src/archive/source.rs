@@ -13,8 +13,8 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use zip::ZipArchive;
 use zip::result::ZipError;
+use zip::{CompressionMethod, ZipArchive};
 
 use super::error::{ArchiveError, Place};
 use super::posfile::PosFile;
@@ -182,6 +182,43 @@ impl Source {
                 f(&mut Capped::new(reader, entry.size, place))
             }
         }
+    }
+
+    /// The names of the files inside `entry`, itself a zip (archives of mid-2019 hold the
+    /// media folder as a zip inside the zip). A nested zip stored uncompressed, or one in an
+    /// unpacked folder, is read in place (its directory only); a compressed one is read
+    /// through once, entry by entry, in bounded memory.
+    pub fn nested_zip_names(&self, entry: &Entry) -> Result<Vec<String>, ArchiveError> {
+        let place = self.place(entry);
+        let inner = match &self.backing {
+            Backing::Folder(root) => {
+                let file = PosFile::open(&root.join(&entry.stored))
+                    .map_err(|source| ArchiveError::from_read(&place, source))?;
+                file.window(0, entry.size)
+            }
+            Backing::Zip(zip) => {
+                let mut zip = zip.clone();
+                let file = zip
+                    .by_index(entry.index)
+                    .map_err(|err| zip_entry_error(&place, err))?;
+                let stored = file.compression() == CompressionMethod::Stored;
+                match (stored, file.data_start()) {
+                    (true, Some(start)) => {
+                        drop(file);
+                        zip.into_inner().window(start, entry.size)
+                    }
+                    _ => {
+                        let mut reader = Capped::new(file, entry.size, place.clone());
+                        return streamed_names(&mut reader, &place);
+                    }
+                }
+            }
+        };
+        let nested = ZipArchive::new(inner).map_err(|err| nested_error(&place, &err))?;
+        Ok(list_zip(&nested)
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect())
     }
 
     /// Like [`Source::with_reader`], but big files are inflated on a second thread and handed
@@ -386,6 +423,40 @@ fn open_zip(path: &Path) -> Result<ZipArchive<PosFile>, ArchiveError> {
     })
 }
 
+/// Reads a zip from a stream, local header by local header, keeping only the names.
+fn streamed_names<R: Read>(reader: &mut R, place: &Place) -> Result<Vec<String>, ArchiveError> {
+    let mut names = Vec::new();
+    loop {
+        match zip::read::read_zipfile_from_stream(reader) {
+            Ok(Some(mut file)) => {
+                if !file.is_dir() {
+                    names.push(String::from_utf8_lossy(file.name_raw()).replace('\\', "/"));
+                }
+                io::copy(&mut file, &mut io::sink()).map_err(|err| match err.kind() {
+                    io::ErrorKind::InvalidData => ArchiveError::Damaged {
+                        place: place.clone(),
+                        detail: format!("the zip inside it is damaged: {err}"),
+                    },
+                    _ => ArchiveError::from_read(place, err),
+                })?;
+            }
+            Ok(None) => return Ok(names),
+            Err(ZipError::Io(err)) => return Err(ArchiveError::from_read(place, err)),
+            Err(err) => return Err(nested_error(place, &err)),
+        }
+    }
+}
+
+fn nested_error(place: &Place, err: &ZipError) -> ArchiveError {
+    ArchiveError::Damaged {
+        place: place.clone(),
+        detail: format!(
+            "the zip inside it is unreadable: {}",
+            describe_zip_error(err)
+        ),
+    }
+}
+
 fn describe_zip_error(err: &ZipError) -> String {
     match err {
         ZipError::Io(_) => "it is cut off".into(),
@@ -410,7 +481,7 @@ fn zip_entry_error(place: &Place, err: ZipError) -> ArchiveError {
     }
 }
 
-fn list_zip(zip: &ZipArchive<PosFile>) -> Vec<(String, u64, usize)> {
+fn list_zip<R: io::Read + io::Seek>(zip: &ZipArchive<R>) -> Vec<(String, u64, usize)> {
     let mut out = Vec::with_capacity(zip.len());
     for index in 0..zip.len() {
         let Ok(entry) = zip.by_index_data(index) else {

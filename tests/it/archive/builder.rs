@@ -43,18 +43,49 @@ impl Files {
 
     /// Writes a deflated zip with fixed timestamps (same input, same bytes).
     pub fn write_zip(&self, path: &Path) -> std::io::Result<()> {
+        self.write_zip_storing(path, |_| false)
+    }
+
+    /// Writes a zip like [`Files::write_zip`], but the files for which `stored` is true go in
+    /// uncompressed.
+    pub fn write_zip_storing(
+        &self,
+        path: &Path,
+        stored: impl Fn(&str) -> bool,
+    ) -> std::io::Result<()> {
         let file = std::fs::File::create(path)?;
-        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        self.zip_into(std::io::BufWriter::new(file), stored)?
+            .flush()
+    }
+
+    /// The files as the bytes of a deflated zip (for a zip inside an archive).
+    pub fn zip_bytes(&self) -> Vec<u8> {
+        let cursor = self
+            .zip_into(std::io::Cursor::new(Vec::new()), |_| false)
+            .expect("zip in memory");
+        cursor.into_inner()
+    }
+
+    fn zip_into<W: Write + std::io::Seek>(
+        &self,
+        out: W,
+        stored: impl Fn(&str) -> bool,
+    ) -> std::io::Result<W> {
+        let mut zip = zip::ZipWriter::new(out);
         let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default())
             .large_file(false);
         for (name, bytes) in &self.files {
-            zip.start_file(name.as_str(), options)
+            let method = if stored(name) {
+                zip::CompressionMethod::Stored
+            } else {
+                zip::CompressionMethod::Deflated
+            };
+            zip.start_file(name.as_str(), options.compression_method(method))
                 .map_err(std::io::Error::other)?;
             zip.write_all(bytes)?;
         }
-        zip.finish().map_err(std::io::Error::other)?.flush()
+        zip.finish().map_err(std::io::Error::other)
     }
 
     /// Writes the files under `dir`, as an unpacked archive.

@@ -436,6 +436,75 @@ fn a_2019_export_with_its_traps_reads() {
     assert!(lines.contains("with 5 > 3 & 2 < 4"), "{lines}");
 }
 
+/// The 2019 scene with `tweet_media/` packed into `tweet_media/tweet_media.zip`, as archives
+/// of mid-2019 had it; the inner zip's files sit under a folder of their own.
+fn ytd2019_with_zipped_media() -> (Files, Expect) {
+    let (files, expect) = scenes::ytd2019();
+    let mut media = Files::default();
+    let mut outer = Files::default();
+    for (name, bytes) in files.files {
+        match name.strip_prefix("tweet_media/") {
+            Some(file) => media.add(&format!("tweet_media/{file}"), bytes),
+            None => outer.add(&name, bytes),
+        }
+    }
+    assert_eq!(media.files.len() as u64, expect.media_files);
+    outer.add("tweet_media/tweet_media.zip", media.zip_bytes());
+    (outer, expect)
+}
+
+#[test]
+fn media_zipped_inside_the_archive_are_counted_and_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (files, expect) = ytd2019_with_zipped_media();
+    let stored = dir.path().join("stored.zip");
+    files
+        .write_zip_storing(&stored, |name| name.ends_with(".zip"))
+        .expect("write");
+    let unpacked = dir.path().join("unpacked");
+    files.write_dir(&unpacked).expect("write dir");
+    let archives = [zip(dir.path(), "deflated.zip", &files), stored, unpacked];
+    for path in &archives {
+        let doc = inspect(path);
+        assert_counts(&doc, &expect);
+        let w = warnings(&doc);
+        assert_eq!(w.len(), 1, "only the one missing file: {w:?}");
+        assert!(w[0].starts_with("1 media file(s)"), "{w:?}");
+        let lines = export(path, "tweets", "jsonl");
+        assert!(
+            lines.contains("tweet_media/tweet_media.zip/1096855061918646276-Old4.png\""),
+            "the file's name says it is in the inner zip: {lines}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_media_zip_is_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut files, mut expect) = ytd2019_with_zipped_media();
+    let mut bytes = files
+        .get("tweet_media/tweet_media.zip")
+        .expect("zip")
+        .to_vec();
+    bytes.truncate(bytes.len() / 2);
+    files.add("tweet_media/tweet_media.zip", bytes);
+    expect.media_files = 0;
+    let path = dir.path().join("stored.zip");
+    files
+        .write_zip_storing(&path, |name| name.ends_with(".zip"))
+        .expect("write");
+    for path in [path, zip(dir.path(), "deflated.zip", &files)] {
+        let doc = inspect(&path);
+        assert_counts(&doc, &expect);
+        let w = warnings(&doc);
+        assert!(
+            w.iter().any(|w| w.contains("tweet_media/tweet_media.zip")
+                && w.contains("its media files are not counted")),
+            "{w:?}"
+        );
+    }
+}
+
 #[test]
 fn a_grailbird_archive_keeps_its_big_ids() {
     let dir = tempfile::tempdir().expect("temp dir");
