@@ -25,8 +25,13 @@ pub struct Profile {
     pub url: Option<String>,
     pub location: Option<String>,
     pub pinned_text: Option<String>,
-    /// Links behind the `t.co` links of the website field, the bio and the pinned post.
+    /// Links behind the `t.co` link of the website field (and link lists of unknown origin).
     pub expanded_urls: Vec<String>,
+    /// More texts to scan, each with the field it belongs to: links behind the bio's and the
+    /// pinned post's `t.co` links, and fields another source had different from the ones kept
+    /// (a second profile file's bio is scanned too, not dropped).
+    #[serde(default)]
+    pub more: Vec<(Field, String)>,
     /// Where this record came from (for a merged record: the first one).
     pub source: ProfileSource,
 }
@@ -73,7 +78,16 @@ impl Profile {
             location: None,
             pinned_text: None,
             expanded_urls: Vec::new(),
+            more: Vec::new(),
             source,
+        }
+    }
+
+    /// Adds a text to scan for `field`, unless the record already has it.
+    pub fn add_more(&mut self, field: Field, text: String) {
+        let known = self.texts().any(|(f, t)| f == field && same_text(t, &text));
+        if !known {
+            self.more.push((field, text));
         }
     }
 
@@ -83,7 +97,7 @@ impl Profile {
     }
 
     /// The texts to scan, in the order evidence is reported: name, bio, location, website,
-    /// expanded links, pinned post.
+    /// expanded links, pinned post, then the further texts of [`Profile::more`].
     pub fn texts(&self) -> impl Iterator<Item = (Field, &str)> {
         let singles = [
             (Field::Name, &self.display_name),
@@ -96,27 +110,47 @@ impl Profile {
             .filter_map(|(field, text)| text.as_deref().map(|t| (field, t)))
             .chain(self.expanded_urls.iter().map(|u| (Field::Url, u.as_str())))
             .chain(self.pinned_text.as_deref().map(|t| (Field::PinnedPost, t)))
+            .chain(self.more.iter().map(|(field, t)| (*field, t.as_str())))
     }
 
-    /// Fills this record's missing fields from `other` (same account, another source) and
-    /// adds its expanded links.
+    /// Fills this record's missing fields from `other` (same account, another source); where
+    /// both have a field and the texts differ, `other`'s is kept as one more text to scan.
     pub fn merge(&mut self, other: Profile) {
-        let fill = |mine: &mut Option<String>, theirs: Option<String>| {
-            if mine.is_none() {
-                *mine = theirs;
-            }
-        };
         fill(&mut self.id, other.id);
         fill(&mut self.username, other.username);
-        fill(&mut self.display_name, other.display_name);
-        fill(&mut self.description, other.description);
-        fill(&mut self.url, other.url);
-        fill(&mut self.location, other.location);
-        fill(&mut self.pinned_text, other.pinned_text);
+        let scanned = [
+            (Field::Name, other.display_name),
+            (Field::Description, other.description),
+            (Field::Url, other.url),
+            (Field::Location, other.location),
+            (Field::PinnedPost, other.pinned_text),
+        ];
+        for (field, theirs) in scanned {
+            let Some(theirs) = theirs else { continue };
+            match self.single_mut(field) {
+                Some(mine @ None) => *mine = Some(theirs),
+                _ => self.add_more(field, theirs),
+            }
+        }
         for url in other.expanded_urls {
             if !self.expanded_urls.contains(&url) {
                 self.expanded_urls.push(url);
             }
+        }
+        for (field, text) in other.more {
+            self.add_more(field, text);
+        }
+    }
+
+    /// The one-text field for `field`, if it is one.
+    fn single_mut(&mut self, field: Field) -> Option<&mut Option<String>> {
+        match field {
+            Field::Name => Some(&mut self.display_name),
+            Field::Description => Some(&mut self.description),
+            Field::Url => Some(&mut self.url),
+            Field::Location => Some(&mut self.location),
+            Field::PinnedPost => Some(&mut self.pinned_text),
+            Field::Tweet | Field::Text => None,
         }
     }
 
@@ -124,6 +158,23 @@ impl Profile {
     fn username_key(&self) -> Option<String> {
         self.username.as_deref().map(str::to_ascii_lowercase)
     }
+}
+
+fn fill(mine: &mut Option<String>, theirs: Option<String>) {
+    if mine.is_none() {
+        *mine = theirs;
+    }
+}
+
+/// The same text but for case and spacing (a second source copying the first).
+fn same_text(a: &str, b: &str) -> bool {
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    squash(a) == squash(b)
 }
 
 /// Merges records of the same account: same id, or the same username (case-insensitive)
@@ -284,6 +335,37 @@ mod tests {
         assert_eq!(a.location.as_deref(), Some("Berlin"));
         assert_eq!(a.expanded_urls, ["https://a.example", "https://b.example"]);
         assert_eq!(a.source, ProfileSource::XApi);
+    }
+
+    #[test]
+    fn a_second_sources_different_bio_is_still_scanned() {
+        let mut a = Profile {
+            description: Some("Baker in Leeds".into()),
+            location: Some("Leeds".into()),
+            ..profile(Some("1"), Some("ann"))
+        };
+        let b = Profile {
+            description: Some("Baker. Now @ann@bread.social".into()),
+            location: Some("  leeds ".into()),
+            ..profile(Some("1"), Some("ann"))
+        };
+        a.merge(b);
+        assert_eq!(
+            a.description.as_deref(),
+            Some("Baker in Leeds"),
+            "first wins"
+        );
+        assert_eq!(
+            a.more,
+            [(
+                Field::Description,
+                "Baker. Now @ann@bread.social".to_string()
+            )],
+            "the same location in other spacing is not kept twice"
+        );
+        let found = candidates(&a, &ExtractOptions::default());
+        assert_eq!(found[0].handle.to_string(), "ann@bread.social");
+        assert_eq!(found[0].evidence[0].field, Field::Description);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 
 use super::ProfileFileError;
 use super::columns::{self, Column};
+use crate::discover::extract::Field;
 use crate::discover::profile::{Profile, ProfileSource};
 
 /// Deeper than any real response; a guard against hostile nesting.
@@ -91,7 +92,9 @@ impl<'a> Walker<'a> {
             .map(|(mut profile, pinned)| {
                 if let Some(post) = pinned.and_then(|id| posts.get(&id)) {
                     profile.pinned_text.get_or_insert_with(|| post.text.clone());
-                    profile.expanded_urls.extend(post.urls.iter().cloned());
+                    for url in &post.urls {
+                        profile.add_more(Field::PinnedPost, url.clone());
+                    }
                 }
                 profile
             })
@@ -178,7 +181,7 @@ fn graphql_user(
     profile.location = get_str(legacy, "location")
         .or_else(|| get_obj(map, "location").and_then(|l| get_str(l, "location")))
         .and_then(columns::text);
-    profile.expanded_urls = user_entity_urls(legacy);
+    add_entity_urls(&mut profile, legacy);
     let pinned = legacy
         .get("pinned_tweet_ids_str")
         .and_then(Value::as_array)
@@ -214,21 +217,25 @@ fn flat_user(
     if profile.username.is_none() && !(profile.id.is_some() && described) {
         return None;
     }
-    profile.expanded_urls.extend(user_entity_urls(map));
+    add_entity_urls(&mut profile, map);
     let pinned = map.get("pinned_tweet_id").and_then(scalar);
     Some((profile, pinned))
 }
 
-/// `entities.url.urls[].expanded_url` and `entities.description.urls[].expanded_url`.
-fn user_entity_urls(holder: &Map<String, Value>) -> Vec<String> {
+/// `entities.url.urls[].expanded_url` (the website) and `entities.description.urls[]`
+/// (links in the bio, scanned as part of the bio).
+fn add_entity_urls(profile: &mut Profile, holder: &Map<String, Value>) {
     let Some(entities) = get_obj(holder, "entities") else {
-        return Vec::new();
+        return;
     };
-    ["url", "description"]
-        .iter()
-        .filter_map(|part| get_obj(entities, part))
-        .flat_map(expanded_urls)
-        .collect()
+    if let Some(url) = get_obj(entities, "url") {
+        profile.expanded_urls.extend(expanded_urls(url));
+    }
+    if let Some(bio) = get_obj(entities, "description") {
+        for url in expanded_urls(bio) {
+            profile.add_more(Field::Description, url);
+        }
+    }
 }
 
 /// `urls[].expanded_url` of one entities object.

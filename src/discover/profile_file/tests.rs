@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::discover::extract::Field;
 use crate::discover::profile::ProfileSource;
 
 fn sample(name: &str) -> PathBuf {
@@ -150,13 +151,20 @@ fn x_api_v2_response_with_pinned_posts() {
         alice.pinned_text.as_deref(),
         Some("Moving! Find me at https://t.co/Pin456")
     );
+    assert_eq!(alice.expanded_urls, ["https://alice.example.net"]);
     assert_eq!(
-        alice.expanded_urls,
+        alice.more,
         [
-            "https://alice.example.net",
-            "https://hachyderm.io/@alice",
-            "https://mastodon.social/@alice_dev/109318412345678901",
-        ]
+            (
+                Field::Description,
+                "https://hachyderm.io/@alice".to_string()
+            ),
+            (
+                Field::PinnedPost,
+                "https://mastodon.social/@alice_dev/109318412345678901".to_string()
+            ),
+        ],
+        "links behind the bio and the pinned post count as those fields"
     );
 }
 
