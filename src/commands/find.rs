@@ -10,7 +10,7 @@
 mod human;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -66,6 +66,9 @@ struct FromArchive {
 
 /// Runs the command.
 pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
+    if let Some(path) = &config.csv {
+        check_csv_target(path, env.net.offline)?;
+    }
     let opts = ExtractOptions {
         bridges: config.bridges.clone(),
     };
@@ -304,8 +307,45 @@ fn print(findings: &Findings, config: &Config, env: &Env) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn write_csv(path: &std::path::Path, findings: &Findings, env: &Env) -> anyhow::Result<()> {
+/// Refuses a `--csv` destination that cannot work, before any time is spent.
+fn check_csv_target(path: &Path, offline: bool) -> Result<(), UsageError> {
+    if path.as_os_str() == "-" {
+        return Err(UsageError(
+            "--csv needs a file name (a long list is split into several files)".into(),
+        ));
+    }
+    if offline {
+        return Err(UsageError(
+            "--csv lists verified accounts only and --offline verifies nothing: drop one of them"
+                .into(),
+        ));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+        return Err(UsageError(format!(
+            "the folder {} for --csv does not exist",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the import file(s); an existing file is never replaced by an empty list.
+fn write_csv(path: &Path, findings: &Findings, env: &Env) -> anyhow::Result<()> {
     let handles = findings.import_handles();
+    if handles.is_empty() {
+        if path.exists() {
+            env.ui.warn(format_args!(
+                "no verified accounts to import; {} is left as it was",
+                path.display()
+            ));
+            return Ok(());
+        }
+        env.ui.warn(format_args!(
+            "no verified accounts to import; {} holds only the header",
+            path.display()
+        ));
+    }
     let written = import_csv::write_files(path, handles)
         .with_context(|| format!("could not write {}", path.display()))?;
     for (file, rows) in written {
@@ -313,10 +353,6 @@ fn write_csv(path: &std::path::Path, findings: &Findings, env: &Env) -> anyhow::
             "wrote {rows} address(es) to {} (Mastodon: Preferences → Import and export → Import, type \"Following list\")",
             file.display()
         ));
-    }
-    if env.net.offline {
-        env.ui
-            .warn("with --offline nothing is verified, so the import file lists no accounts");
     }
     Ok(())
 }

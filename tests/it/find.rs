@@ -415,6 +415,60 @@ fn bad_input_is_one_sentence_and_a_failure() {
     assert_eq!(usage.status.code(), Some(2));
 }
 
+#[test]
+fn an_import_file_is_never_lost() {
+    let home = tempfile::tempdir().unwrap();
+    let previous = home.path().join("follows.csv");
+    let earlier = "Account address,Show boosts,Notify on new posts,Languages\nann@mastodon.example,true,false,\n";
+    std::fs::write(&previous, earlier).unwrap();
+    let csv = previous.to_str().unwrap();
+    let run = |args: &[&str]| {
+        command(home.path())
+            .arg("find")
+            .arg(fixture(ARCHIVE))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--offline", "--csv", csv]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--offline verifies nothing"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["--offline", "--csv", "-"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let typo = home.path().join("no-such-folder/follows.csv");
+    let out = run(&["--csv", typo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert!(
+        !home.path().join("no-such-folder").exists(),
+        "no folder made"
+    );
+
+    // Online, with every host refusing connections: nothing verifies, the old file stays.
+    let fv = Fakeverse::start();
+    for host in ["bread.social", "down.example"] {
+        fv.host(host).set_mode(Mode::Close);
+    }
+    let profiles = home.path().join("p.csv");
+    std::fs::write(
+        &profiles,
+        "id,username,bio\n2001,ann,Now @ann@down.example\n",
+    )
+    .unwrap();
+    let out = find(
+        &fv,
+        home.path(),
+        &["--profiles", profiles.to_str().unwrap(), "--csv", csv],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("left as it was"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&previous).unwrap(), earlier);
+}
+
 /// A world of 20 slow hosts and a profiles file giving each of the sample's 40 follows a
 /// handle there, so a run takes long enough to be interrupted.
 fn slow_world(home: &Path) -> (Fakeverse, PathBuf) {
