@@ -89,6 +89,9 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         profiles.extend(x_api_profiles(x, &missing, &config, env).await?);
     }
     let friends = friends::assemble(&archive.following, profiles, &archive.clues, &opts);
+    if !config.profiles.is_empty() && !archive.following.is_empty() {
+        warn_if_no_record_matched(&friends, env);
+    }
     let targets: Vec<Target> = friends
         .list
         .iter()
@@ -142,9 +145,34 @@ fn read_profile_files(paths: &[PathBuf], env: &Env) -> anyhow::Result<Vec<Profil
                 first.reason
             ));
         }
+        for note in &file.notes {
+            env.ui.warn(note);
+        }
         profiles.extend(file.profiles);
     }
     Ok(profiles)
+}
+
+/// Warns when the profile files describe none of the followed accounts: probably the wrong
+/// file (followers instead of following, another account's list).
+fn warn_if_no_record_matched(friends: &friends::Friends, env: &Env) {
+    let matched = friends
+        .list
+        .iter()
+        .any(|f| f.id.is_some() && f.has_profile_data());
+    if !matched {
+        let others = match friends.not_followed {
+            0 => String::new(),
+            n => format!(
+                " ({} are of other accounts)",
+                crate::ui::thousands(n as u64)
+            ),
+        };
+        env.ui.warn(format_args!(
+            "no record in the profile file(s) is an account you follow{others}: \
+             is it the list of the accounts you follow?"
+        ));
+    }
 }
 
 /// Followed ids that no profile record describes (the ones worth paying the X API for).

@@ -62,14 +62,17 @@ pub struct Instance {
 /// The run in numbers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
-    /// Followed accounts scanned (plus records known only by username).
+    /// Followed accounts scanned.
     pub followed: usize,
-    /// Described by a profiles file or the X API.
+    /// Followed accounts described by a profiles file or the X API.
     pub with_profile_data: usize,
-    /// Known only by name, from mentions and replies in your tweets.
-    pub names_only: usize,
-    /// Nothing known but the id.
+    /// Followed accounts with no profile data (`followed - with_profile_data`).
     pub without_profile_data: usize,
+    /// Of those, the ones known by name from mentions and replies in your tweets.
+    pub names_only: usize,
+    /// Profile records with only a username that matched no followed account (listed on
+    /// their own, since the file may still be of accounts you follow).
+    pub by_username_only: usize,
     /// Accounts with at least one candidate handle.
     pub with_candidates: usize,
     /// Distinct candidate handles.
@@ -193,7 +196,6 @@ fn source_name(source: &ProfileSource) -> &'static str {
 
 fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
     let mut t = Totals {
-        followed: accounts.len(),
         not_followed: friends.not_followed,
         from_cache: report.from_cache,
         asked: report.asked,
@@ -202,10 +204,13 @@ fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
     let mut distinct: HashMap<&str, State> = HashMap::new();
     let mut dead = BTreeSet::new();
     for (friend, account) in friends.list.iter().zip(accounts) {
-        match account.profile {
-            Some(_) if friend.has_profile_data() => t.with_profile_data += 1,
-            Some(_) => t.names_only += 1,
-            None => t.without_profile_data += 1,
+        match (&friend.id, &account.profile) {
+            (None, _) => t.by_username_only += 1,
+            (Some(_), Some(_)) if friend.has_profile_data() => t.with_profile_data += 1,
+            (Some(_), profile) => {
+                t.without_profile_data += 1;
+                t.names_only += usize::from(profile.is_some());
+            }
         }
         let has = |state| account.candidates.iter().any(|m| m.state == state);
         t.with_candidates += usize::from(!account.candidates.is_empty());
@@ -220,6 +225,7 @@ fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
             dead.insert(result.host.clone());
         }
     }
+    t.followed = accounts.len() - t.by_username_only;
     t.candidates = distinct.len();
     for state in distinct.into_values() {
         *t.states.entry(state).or_default() += 1;
@@ -344,7 +350,7 @@ mod tests {
                 t.names_only,
                 t.without_profile_data
             ),
-            (5, 3, 1, 1)
+            (5, 3, 1, 2)
         );
         assert_eq!((t.with_candidates, t.candidates, t.verified), (4, 5, 3));
         assert_eq!(t.dead_hosts, ["dead.example"]);

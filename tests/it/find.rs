@@ -92,7 +92,10 @@ fn the_readme_command_runs_offline_on_the_sample() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("40 scanned: 34 with profile data"), "{text}");
-    assert!(text.contains("no profile data for 1 of 40"), "{text}");
+    assert!(
+        text.contains("no profile data for 6 of 40 (5 of them known by name from your tweets)"),
+        "{text}"
+    );
     assert!(text.contains("none checked (--offline)"), "{text}");
     assert!(text.contains("jonas@mastodon.example"), "{text}");
     assert!(
@@ -413,6 +416,41 @@ fn bad_input_is_one_sentence_and_a_failure() {
         .output()
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn a_profiles_file_of_other_accounts_is_questioned() {
+    let home = tempfile::tempdir().unwrap();
+    let strangers = home.path().join("strangers.csv");
+    std::fs::write(
+        &strangers,
+        "id,username,bio\n9001,a,@a@x.social\n9002,b,@b@x.social\n1.2E+18,c,\n",
+    )
+    .unwrap();
+    let out = command(home.path())
+        .args(["find", &fixture(ARCHIVE), "--offline", "--profiles"])
+        .arg(&strangers)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "no record in the profile file(s) is an account you follow (2 are of other accounts)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("`1.2E+18`"), "{err}");
+    let text = stdout(&out);
+    assert!(text.contains("40 scanned: 0 with profile data"), "{text}");
+    assert!(
+        text.contains("2 profile record(s) of accounts you do not follow"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ 1 profile record(s) with only a username"),
+        "{text}"
+    );
 }
 
 #[test]

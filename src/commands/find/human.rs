@@ -36,17 +36,34 @@ fn summary(t: &Totals, offline: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Followed accounts  {} scanned: {} with profile data, {} known only by name from your tweets",
+        "Followed accounts  {} scanned: {} with profile data",
         n(t.followed),
-        n(t.with_profile_data),
-        n(t.names_only)
+        n(t.with_profile_data)
     );
     if t.without_profile_data > 0 {
+        let by_name = match t.names_only {
+            0 => String::new(),
+            names => format!(" ({} of them known by name from your tweets)", n(names)),
+        };
         let _ = writeln!(
             s,
-            "                   no profile data for {} of {} (add --profiles FILE or --x-api)",
+            "                   no profile data for {} of {}{by_name}: add --profiles FILE or --x-api",
             n(t.without_profile_data),
             n(t.followed)
+        );
+    }
+    if t.by_username_only > 0 {
+        let _ = writeln!(
+            s,
+            "                   + {} profile record(s) with only a username that matched no follow, listed too",
+            n(t.by_username_only)
+        );
+    }
+    if t.not_followed > 0 {
+        let _ = writeln!(
+            s,
+            "                   {} profile record(s) of accounts you do not follow, left out",
+            n(t.not_followed)
         );
     }
     let _ = writeln!(
@@ -184,14 +201,22 @@ mod tests {
             followed: 1890,
             with_profile_data: 600,
             names_only: 86,
-            without_profile_data: 1204,
+            without_profile_data: 1290,
+            not_followed: 3,
             ..Totals::default()
         };
         let text = summary(&totals, true);
         assert!(
-            text.contains("no profile data for 1,204 of 1,890"),
+            text.contains(
+                "no profile data for 1,290 of 1,890 (86 of them known by name from your tweets)"
+            ),
             "{text}"
         );
+        assert!(
+            text.contains("3 profile record(s) of accounts you do not follow, left out"),
+            "{text}"
+        );
+        assert!(!text.contains("only a username"), "{text}");
         assert!(text.contains("none checked (--offline)"), "{text}");
     }
 }

@@ -4,14 +4,14 @@
 //! means the file is not the CSV it seems to be.
 
 use super::columns::{self, Column};
-use super::{ProfileFileError, Skipped};
+use super::{ProfileFile, ProfileFileError, Skipped};
 use crate::discover::profile::{Profile, ProfileSource};
 
 /// The mapped columns of a header: (cell index, column, rank), best rank first.
 type Mapping = Vec<(usize, Column, usize)>;
 
 /// Reads every row of a CSV text.
-pub fn parse(text: &str, file: &str) -> Result<(Vec<Profile>, Vec<Skipped>), ProfileFileError> {
+pub fn parse(text: &str, file: &str) -> Result<ProfileFile, ProfileFileError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
@@ -28,6 +28,7 @@ pub fn parse(text: &str, file: &str) -> Result<(Vec<Profile>, Vec<Skipped>), Pro
     }
     let mut profiles = Vec::new();
     let mut skipped = Vec::new();
+    let mut bad_ids: Vec<(usize, String)> = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| csv_error(file, &e))?;
         let line = row.position().map_or(0, |p| p.line() as usize);
@@ -36,13 +37,46 @@ pub fn parse(text: &str, file: &str) -> Result<(Vec<Profile>, Vec<Skipped>), Pro
             record: line,
         };
         let profile = profile(&row, &mapping, source);
+        if let Some(cell) = bad_id(&row, &mapping, &profile) {
+            bad_ids.push((line, cell));
+        }
         if profile.id.is_none() && profile.username.is_none() {
             skipped.push(Skipped::new(line, "no account id and no username"));
         } else {
             profiles.push(profile);
         }
     }
-    Ok((profiles, skipped))
+    let notes = bad_ids
+        .first()
+        .map(|(line, cell)| {
+            format!(
+                "{file}: {} id cell(s) are not account ids (first: line {line}, `{cell}`); \
+                 a spreadsheet may have rounded them: save the ids as text",
+                bad_ids.len()
+            )
+        })
+        .into_iter()
+        .collect();
+    Ok(ProfileFile {
+        format: super::Format::Csv,
+        profiles,
+        skipped,
+        notes,
+    })
+}
+
+/// The id cell of a row whose id could not be read (e.g. `1.23457E+18` from a spreadsheet).
+fn bad_id(row: &csv::StringRecord, mapping: &Mapping, profile: &Profile) -> Option<String> {
+    if profile.id.is_some() {
+        return None;
+    }
+    mapping
+        .iter()
+        .filter(|(_, column, _)| *column == Column::Id)
+        .filter_map(|&(index, _, _)| row.get(index))
+        .map(str::trim)
+        .find(|cell| !cell.is_empty())
+        .map(String::from)
 }
 
 /// The separator the header line uses most: `,`, `;` or a tab.
@@ -103,7 +137,16 @@ fn csv_error(file: &str, err: &csv::Error) -> ProfileFileError {
     let line = err.position().map_or(0, |p| p.line() as usize);
     let message = match err.kind() {
         csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
-        _ => err.to_string(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the row has {len} cell(s) but the header has {expected_len}; \
+             an unclosed quote (\") can cause this"
+        ),
+        _ => err
+            .to_string()
+            .trim_start_matches("CSV error: ")
+            .to_string(),
     };
     ProfileFileError::Csv {
         file: file.to_string(),

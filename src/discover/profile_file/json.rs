@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::ProfileFileError;
 use super::columns::{self, Column};
+use super::{ProfileFileError, Skipped};
 use crate::discover::extract::Field;
 use crate::discover::profile::{Profile, ProfileSource};
 
@@ -67,6 +67,8 @@ pub struct Walker<'a> {
     file: &'a str,
     found: Vec<(Profile, Option<String>)>,
     posts: HashMap<String, Post>,
+    /// Top-level records (array items, JSONL lines) shaped like profiles but naming no account.
+    skipped: Vec<Skipped>,
 }
 
 impl<'a> Walker<'a> {
@@ -75,6 +77,7 @@ impl<'a> Walker<'a> {
             file,
             found: Vec::new(),
             posts: HashMap::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -84,10 +87,11 @@ impl<'a> Walker<'a> {
         self.visit(value, line, 0);
     }
 
-    /// The profiles found, with their pinned posts joined in.
-    pub fn finish(mut self) -> Vec<Profile> {
+    /// The profiles found, with their pinned posts joined in, and the records left out.
+    pub fn finish(mut self) -> (Vec<Profile>, Vec<Skipped>) {
         let posts = std::mem::take(&mut self.posts);
-        self.found
+        let profiles = self
+            .found
             .into_iter()
             .map(|(mut profile, pinned)| {
                 if let Some(post) = pinned.and_then(|id| posts.get(&id)) {
@@ -98,7 +102,8 @@ impl<'a> Walker<'a> {
                 }
                 profile
             })
-            .collect()
+            .collect();
+        (profiles, self.skipped)
     }
 
     fn visit(&mut self, value: &Value, line: Option<usize>, depth: usize) {
@@ -113,13 +118,18 @@ impl<'a> Walker<'a> {
     }
 
     fn visit_object(&mut self, map: &Map<String, Value>, line: Option<usize>, depth: usize) {
-        let record = line.unwrap_or(self.found.len() + 1);
+        let record = line.unwrap_or(self.found.len() + self.skipped.len() + 1);
         let source = ProfileSource::File {
             file: self.file.to_string(),
             record,
         };
         if let Some(found) = graphql_user(map, &source).or_else(|| flat_user(map, &source)) {
             self.found.push(found);
+            return;
+        }
+        if depth <= 1 && names_no_account(map) {
+            self.skipped
+                .push(Skipped::new(record, "no account id and no username"));
             return;
         }
         if let Some((id, post)) = post(map) {
@@ -134,6 +144,19 @@ impl<'a> Walker<'a> {
             }
         }
     }
+}
+
+/// A flat record with profile fields (bio, name…) but no id or username to tie it to.
+fn names_no_account(map: &Map<String, Value>) -> bool {
+    let columns: Vec<Column> = map
+        .keys()
+        .filter_map(|key| columns::column_of(key).map(|(column, _)| column))
+        .collect();
+    !columns.is_empty()
+        && !columns
+            .iter()
+            .any(|c| matches!(c, Column::Id | Column::Username))
+        && !map.contains_key("legacy")
 }
 
 fn get_str<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v str> {

@@ -37,6 +37,8 @@ pub struct ProfileFile {
     pub profiles: Vec<Profile>,
     /// Records that could not be used, to report (not fatal).
     pub skipped: Vec<Skipped>,
+    /// Other things the user should know about the file, one sentence each.
+    pub notes: Vec<String>,
 }
 
 /// A record left out, and why.
@@ -85,6 +87,10 @@ pub enum ProfileFileError {
     )]
     NoKeyColumn { file: String, found: String },
     #[error(
+        "{file} is empty: expected CSV with a header row, a JSON array, JSONL, or X user objects"
+    )]
+    Empty { file: String },
+    #[error(
         "{file} holds no profiles: expected CSV with a header row, a JSON array, JSONL, or \
          X user objects"
     )]
@@ -115,15 +121,15 @@ pub fn parse(mut reader: impl Read, file: &str) -> Result<ProfileFile, ProfileFi
         file: file.to_string(),
     })?;
     let body = strip_js_prefix(text.trim_start_matches('\u{FEFF}'));
+    if body.trim().is_empty() {
+        return Err(ProfileFileError::Empty {
+            file: file.to_string(),
+        });
+    }
     let parsed = if body.trim_start().starts_with(['[', '{']) {
         parse_json(body, file)?
     } else {
-        let (profiles, skipped) = csv::parse(body, file)?;
-        ProfileFile {
-            format: Format::Csv,
-            profiles,
-            skipped,
-        }
+        csv::parse(body, file)?
     };
     if parsed.profiles.is_empty() {
         return Err(ProfileFileError::NoProfiles {
@@ -149,9 +155,11 @@ fn parse_json(text: &str, file: &str) -> Result<ProfileFile, ProfileFileError> {
     for (line, value) in &values {
         walker.walk(value, jsonl.then_some(*line));
     }
+    let (profiles, skipped) = walker.finish();
     Ok(ProfileFile {
         format: if jsonl { Format::Jsonl } else { Format::Json },
-        profiles: walker.finish(),
-        skipped: Vec::new(),
+        profiles,
+        skipped,
+        notes: Vec::new(),
     })
 }

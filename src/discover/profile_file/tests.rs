@@ -235,19 +235,58 @@ fn bad_input_is_a_typed_error_naming_the_place() {
     let err = parse(&b"id,username\n1,\xff\n"[..], "bin.csv").expect_err("not utf-8");
     assert!(matches!(err, ProfileFileError::NotUtf8 { .. }), "{err:?}");
 
-    for empty in ["", "  \n", "[]", "{}"] {
+    for empty in ["", "  \n", "\u{FEFF}"] {
         let err = parse_str(empty).expect_err("empty");
         assert!(
-            matches!(
-                err,
-                ProfileFileError::NoProfiles { .. } | ProfileFileError::NoKeyColumn { .. }
-            ),
+            matches!(err, ProfileFileError::Empty { .. }),
             "{empty:?}: {err:?}"
+        );
+        assert!(err.to_string().starts_with("test.txt is empty"), "{err}");
+    }
+    for nothing in ["[]", "{}"] {
+        let err = parse_str(nothing).expect_err("no profiles");
+        assert!(
+            matches!(err, ProfileFileError::NoProfiles { .. }),
+            "{nothing:?}: {err:?}"
         );
     }
 
+    let err = parse_str("id,username\n\"2035,ann\n").expect_err("unclosed quote");
+    assert_eq!(
+        err.to_string(),
+        "test.txt, line 2: not valid CSV (the row has 1 cell(s) but the header has 2; \
+         an unclosed quote (\") can cause this)"
+    );
+
     let err = read(&sample("does-not-exist.csv")).expect_err("missing");
     assert!(matches!(err, ProfileFileError::Io { .. }), "{err:?}");
+}
+
+#[test]
+fn records_naming_no_account_and_rounded_ids_are_reported() {
+    let file =
+        parse_str("[{\"id\": \"1\", \"bio\": \"a\"}, {\"name\": \"Nobody\", \"bio\": \"b\"}]")
+            .expect("parse");
+    assert_eq!(file.profiles.len(), 1);
+    assert_eq!(file.skipped.len(), 1, "{:?}", file.skipped);
+    assert_eq!(file.skipped[0].record, 2);
+
+    let file =
+        parse_str("{\"name\": \"Nobody\"}\n{\"id\": \"7\", \"name\": \"Ann\"}\n").expect("jsonl");
+    assert_eq!(file.skipped.len(), 1);
+    assert_eq!(file.skipped[0].record, 1, "the JSONL line");
+
+    let file =
+        parse_str("id,username,bio\n1.23457E+18,ann,x\n2.5E+17,,y\n42,bob,z\n").expect("csv");
+    assert_eq!(file.profiles.len(), 2, "ann by username, bob by id");
+    assert_eq!(file.skipped.len(), 1);
+    assert_eq!(
+        file.notes,
+        [
+            "test.txt: 2 id cell(s) are not account ids (first: line 2, `1.23457E+18`); \
+          a spreadsheet may have rounded them: save the ids as text"
+        ]
+    );
 }
 
 #[test]
