@@ -97,6 +97,10 @@ fn the_readme_command_runs_offline_on_the_sample() {
         "{text}"
     );
     assert!(text.contains("none checked (--offline)"), "{text}");
+    assert!(
+        text.contains("Where your friends may be (candidates, not verified: --offline)\n  friends  instance\n        2  fosstodon.org\n"),
+        "{text}"
+    );
     assert!(text.contains("jonas@mastodon.example"), "{text}");
     assert!(
         text.contains("priya@bread.social"),

@@ -12,6 +12,12 @@ pub fn render(findings: &Findings, offline: bool) -> String {
     if !findings.instances.is_empty() {
         text.push('\n');
         text.push_str(&instances(&findings.instances));
+    } else if offline {
+        let hosts = candidate_hosts(&findings.accounts);
+        if !hosts.is_empty() {
+            text.push('\n');
+            text.push_str(&unverified_instances(&hosts));
+        }
     }
     let found: Vec<&Account> = findings
         .accounts
@@ -136,6 +142,35 @@ fn instances(list: &[Instance]) -> String {
             "  {:>7}  {:<28} {:<22} {:>10}  {open}",
             i.friends, i.host, software, users
         );
+    }
+    s
+}
+
+/// Hosts of the candidates, with how many accounts have one there: most first, then by name
+/// (for `--offline`, where nothing is verified).
+fn candidate_hosts(accounts: &[Account]) -> Vec<(String, usize)> {
+    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for account in accounts {
+        let hosts: std::collections::BTreeSet<String> = account
+            .candidates
+            .iter()
+            .filter_map(|m| m.handle.rsplit_once('@'))
+            .map(|(_, host)| host.to_ascii_lowercase())
+            .collect();
+        for host in hosts {
+            *count.entry(host).or_default() += 1;
+        }
+    }
+    let mut list: Vec<(String, usize)> = count.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list
+}
+
+fn unverified_instances(hosts: &[(String, usize)]) -> String {
+    let mut s = String::from("Where your friends may be (candidates, not verified: --offline)\n");
+    let _ = writeln!(s, "  {:>7}  instance", "friends");
+    for (host, friends) in hosts {
+        let _ = writeln!(s, "  {friends:>7}  {host}");
     }
     s
 }
