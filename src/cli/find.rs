@@ -32,7 +32,10 @@ pub struct FindArgs {
     /// The archive: the .zip X gave you, or the folder it unpacks to
     pub archive: PathBuf,
 
-    /// Profiles of the accounts you follow (CSV, JSON array or JSONL); repeatable
+    /// Profiles of the accounts you follow (CSV, JSON array or JSONL; repeatable). Columns
+    /// or fields: id/user_id/rest_id/id_str, username/screen_name/handle, name/display_name,
+    /// description/bio, url/website/expanded_url, location; X's own user objects (API v1.1,
+    /// v2, GraphQL) are understood too
     #[arg(long, value_name = "FILE")]
     pub profiles: Vec<PathBuf>,
 
@@ -48,7 +51,9 @@ pub struct FindArgs {
     #[arg(long, value_name = "URL", default_value = "https://api.x.com")]
     pub x_api_url: String,
 
-    /// Do not use cached verification results or profiles; ask again
+    /// Ignore the caches of verification results and X API profiles
+    /// ($FEDIMIGRATE_CACHE_DIR, else $XDG_CACHE_HOME/fedimigrate or ~/.cache/fedimigrate) and
+    /// ask again
     #[arg(long)]
     pub refresh: bool,
 
@@ -60,7 +65,8 @@ pub struct FindArgs {
     #[arg(long)]
     pub jsonl: bool,
 
-    /// Write verified handles in Mastodon's import format (split every 20,000 rows)
+    /// Write the verified addresses in Mastodon's follow-import format (split every 20,000
+    /// rows; an existing file is never replaced by an empty list; not with --offline)
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 
@@ -68,8 +74,8 @@ pub struct FindArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub bridges: Vec<Bridge>,
 
-    /// How many verification requests may run at once to hosts that have answered; as many
-    /// first requests to new hosts may wait besides (a dead host holds one of those)
+    /// How many verification requests may run at once to hosts that have answered. First
+    /// contacts with new hosts get as many slots again, so dead hosts cannot hold up the rest
     #[arg(long, value_name = "N", default_value_t = 32)]
     pub concurrency: usize,
 

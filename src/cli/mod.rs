@@ -65,6 +65,7 @@ pub enum Command {
 
 /// Flags that every command accepts.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Trust this extra root certificate (PEM), e.g. a company proxy's or a private CA
     #[arg(long, global = true, value_name = "FILE")]
