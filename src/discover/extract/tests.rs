@@ -1004,3 +1004,59 @@ fn fields_and_bridges_print_as_they_serialise() {
         Bridge::Bluesky.to_string()
     );
 }
+
+#[test]
+fn markers_are_whole_words_that_label_the_next_address() {
+    check(
+        "marker binding",
+        &[
+            ("Mastodon & Bluesky refugee, jane@company.com", &[]),
+            ("Left Mastodon, write to jane@company.com", &[]),
+            ("no fedi, no bsky, just jane@company.com", &[]),
+            ("Deleted my Mastodon account; jane@company.com", &[]),
+            (
+                "Mastodon and Bluesky are dead to me — jane@company.com",
+                &[],
+            ),
+            ("Paleontologist (mastodons, mammoths) sam@museum.org", &[]),
+            ("Fedir Kovalenko, fedir@kyiv.ua", &[]),
+            ("fedi-curious 🧐 jane@company.com", &[]),
+            ("ex-Mastodon, now jane@company.com", &[]),
+            ("Not on Mastodon: jane@company.com", &[]),
+            ("Mastodon user, jane@company.com", &[]),
+            ("Mastodon fan – reach me at jane@company.com", &[]),
+            ("Former Mastodon admin, jane@company.com", &[]),
+            (
+                "Mastodon: https://mastodon.social/users/jane jane@company.com",
+                &["jane@mastodon.social"],
+            ),
+            (
+                "Mastodon: https://example.net/u/jane jane@company.com",
+                &["jane@example.net"],
+            ),
+            ("Mastodon: bob@infosec.exchange", &["bob@infosec.exchange"]),
+            ("fedi: sam@ioc.exchange", &["sam@ioc.exchange"]),
+            ("🐘 dave@mas.to", &["dave@mas.to"]),
+            ("Mastodon: bob@example.net", &["bob@example.net"]),
+            ("fedi: sam@example.net", &["sam@example.net"]),
+            ("🐘 dave@example.net", &["dave@example.net"]),
+            // A comma right after the marker still labels: an invitation, not a list.
+            ("Find me on Mastodon, bob@x.social", &["bob@x.social"]),
+            ("Find me on Mastodon, bob@example.net", &["bob@example.net"]),
+            ("Mastodon — bob@example.net", &["bob@example.net"]),
+            ("Mastodon-Account: bob@example.net", &["bob@example.net"]),
+            (
+                "Meine Fediverse-Adresse: bob@example.net",
+                &["bob@example.net"],
+            ),
+            ("On Mastodon as bob@example.net", &["bob@example.net"]),
+            (
+                "On the fediverse (mostly art, some cats, occasionally politics, rarely food): ari@example.net",
+                &["ari@example.net"],
+            ),
+            // Verb forms are not markers ("Tooting" is also a part of London).
+            ("Tooting at ari@example.net", &[]),
+            ("Living in Tooting, jane@company.com", &[]),
+        ],
+    );
+}
