@@ -1060,3 +1060,25 @@ fn markers_are_whole_words_that_label_the_next_address() {
         ],
     );
 }
+
+#[test]
+fn handles_glued_to_each_other_or_to_markup() {
+    check(
+        "glued",
+        &[
+            ("@a@mas.to/@b@mas.to", &["a@mas.to", "b@mas.to"]),
+            ("@a@mas.to+@b@hachyderm.io", &["a@mas.to", "b@hachyderm.io"]),
+            ("@a@mas.to&@b@mas.to", &["a@mas.to", "b@mas.to"]),
+            ("@ari@merveilles.town#art", &["ari@merveilles.town"]),
+            ("_@ari@merveilles.town_", &["ari@merveilles.town"]),
+            ("__@ari@merveilles.town__.", &["ari@merveilles.town"]),
+            ("~@ari@merveilles.town~", &["ari@merveilles.town"]),
+            ("@ari@merveilles.town_", &["ari@merveilles.town"]),
+            ("@.bob@mas.to", &["bob@mas.to"]),
+            ("@-ari@mas.to", &[]),
+            ("@a@mas.to/path", &[]),
+            ("@a@mas.to+tag", &[]),
+            ("@user@my.host_name.social", &[]),
+        ],
+    );
+}
