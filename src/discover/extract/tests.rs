@@ -1082,3 +1082,37 @@ fn handles_glued_to_each_other_or_to_markup() {
         ],
     );
 }
+
+#[test]
+fn client_and_advanced_ui_links() {
+    check(
+        "client links",
+        &[
+            (
+                "https://mastodon.social/deck/@ari",
+                &["ari@mastodon.social"],
+            ),
+            (
+                "https://mastodon.social/deck/@ari@hachyderm.io",
+                &["ari@hachyderm.io"],
+            ),
+            ("https://elk.zone/mas.to/@ari", &["ari@mas.to"]),
+            (
+                "https://elk.zone/mastodon.social/@ari@hachyderm.io",
+                &["ari@hachyderm.io"],
+            ),
+            (
+                "https://phanpy.social/example.net/@ari",
+                &["ari@example.net"],
+            ),
+            (
+                "https://elk.zone/mas.to/@ari/110000000000000000",
+                &["ari@mas.to"],
+            ),
+            ("https://elk.zone/settings/@ari", &[]),
+            ("https://elk.zone/x.com/@ari", &[]),
+            ("https://micro.blog/manton", &[]),
+            ("https://write.as/matt", &[]),
+        ],
+    );
+}
