@@ -1116,3 +1116,21 @@ fn client_and_advanced_ui_links() {
         ],
     );
 }
+
+#[test]
+fn look_alike_sites_and_overlay_networks_are_refused() {
+    check(
+        "refused",
+        &[
+            ("https://ecency.com/@hiveuser", &[]),
+            ("https://lbry.tv/@channel", &[]),
+            ("https://vercel.com/@someone", &[]),
+            ("https://peakd.com/@hiveuser", &[]),
+            ("https://odysee.com/@channel", &[]),
+            ("@ari@abcdefghijklmnop.onion", &[]),
+            ("@ari@example.i2p", &[]),
+            ("@ari@example.alt", &[]),
+            ("http://abcdefghijklmnop.onion/@ari", &[]),
+        ],
+    );
+}
