@@ -208,6 +208,23 @@ pub fn extract(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate
         .collect()
 }
 
+/// What the bridges that `opts` leaves off would have added: the candidates a caller may
+/// mention in a hint ("1 Bluesky handle ignored"), each flagged with its bridge. Empty when
+/// every bridge is on.
+pub fn ignored_by_bridges(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate> {
+    if opts.bluesky() {
+        return Vec::new();
+    }
+    let found = extract(text, field, opts);
+    let all = ExtractOptions {
+        bridges: vec![Bridge::Bluesky],
+    };
+    extract(text, field, &all)
+        .into_iter()
+        .filter(|c| c.bridge.is_some() && !found.iter().any(|f| f.handle == c.handle))
+        .collect()
+}
+
 /// Runs the rules over one token: the part before a link as text, the link as a link.
 fn scan_token(text: &str, token: Range<usize>, opts: &ExtractOptions, out: &mut Vec<Hit>) {
     let link = link_start(text, &token);

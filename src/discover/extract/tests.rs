@@ -1134,3 +1134,26 @@ fn look_alike_sites_and_overlay_networks_are_refused() {
         ],
     );
 }
+
+#[test]
+fn ignored_bridged_handles_are_reported_apart() {
+    let text = "🦋 alice.bsky.social and @bob@mastodon.social, bsky.app/profile/carol.example";
+    let off = ignored_by_bridges(text, Field::Text, &ExtractOptions::default());
+    let names: Vec<String> = off.iter().map(|c| c.handle.to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "alice.bsky.social@bsky.brid.gy",
+            "carol.example@bsky.brid.gy"
+        ]
+    );
+    assert!(off.iter().all(|c| c.bridge == Some(Bridge::Bluesky)));
+    let on = ExtractOptions {
+        bridges: vec![Bridge::Bluesky],
+    };
+    assert!(ignored_by_bridges(text, Field::Text, &on).is_empty());
+    let bridged_address = "@a.bsky.social@bsky.brid.gy";
+    assert!(
+        ignored_by_bridges(bridged_address, Field::Text, &ExtractOptions::default()).is_empty()
+    );
+}
