@@ -11,6 +11,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::Env;
+use crate::discover::extract::ignored_by_bridges;
 use crate::discover::{Bridge, Candidate, ExtractOptions, Field, Handle, Rule, extract};
 use crate::exit::Outcome;
 
@@ -63,7 +64,29 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     if candidates.is_empty() {
         env.ui.info("no fediverse handles found");
     }
+    if let Some(hint) = bridge_hint(&ignored_by_bridges(&text, Field::Text, &opts)) {
+        env.ui.info(hint);
+    }
     Ok(Outcome::Done)
+}
+
+/// A line on what the bridges left off would have added, if anything.
+fn bridge_hint(ignored: &[Candidate]) -> Option<String> {
+    let count = ignored
+        .iter()
+        .filter(|c| c.bridge == Some(Bridge::Bluesky))
+        .count();
+    match count {
+        0 => None,
+        1 => Some(
+            "1 Bluesky handle ignored; add --bridges bluesky to map it to its Bridgy Fed address"
+                .to_string(),
+        ),
+        n => Some(format!(
+            "{n} Bluesky handles ignored; add --bridges bluesky to map them to their Bridgy Fed \
+             addresses"
+        )),
+    }
 }
 
 /// The input as text: the file, or standard input when there is none.
@@ -114,6 +137,26 @@ fn write_candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bridge_hint_counts_what_was_left_off() {
+        let none = ExtractOptions::default();
+        let hint = |text: &str| bridge_hint(&ignored_by_bridges(text, Field::Text, &none));
+        assert_eq!(hint("@a@mastodon.social"), None);
+        assert_eq!(
+            hint("🦋 alice.bsky.social").as_deref(),
+            Some(
+                "1 Bluesky handle ignored; add --bridges bluesky to map it to its Bridgy Fed address"
+            )
+        );
+        assert_eq!(
+            hint("a.bsky.social b.bsky.social").as_deref(),
+            Some(
+                "2 Bluesky handles ignored; add --bridges bluesky to map them to their Bridgy \
+                 Fed addresses"
+            )
+        );
+    }
 
     #[test]
     fn json_lines_have_the_documented_fields() {

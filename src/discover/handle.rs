@@ -17,7 +17,8 @@ const MAX_USER_LEN: usize = 128;
 /// Longest DNS name (RFC 1035).
 const MAX_HOST_LEN: usize = 253;
 
-/// Top-level labels that never name a public server: a handle there cannot be followed.
+/// Top-level labels that never name a public server: a handle there cannot be followed
+/// (`.onion`, `.i2p` and `.alt` hosts exist, but not for an ordinary resolver).
 /// `.example` and `.test` stay allowed: documentation and test servers use them.
 const PRIVATE_TLDS: &[&str] = &[
     "localhost",
@@ -30,6 +31,10 @@ const PRIVATE_TLDS: &[&str] = &[
     "home",
     "corp",
     "arpa",
+    // overlay networks: not reachable through public DNS
+    "onion",
+    "i2p",
+    "alt",
 ];
 
 /// A fediverse account address: `user@host`.

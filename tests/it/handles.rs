@@ -92,6 +92,24 @@ fn nothing_found_is_not_an_error() {
 }
 
 #[test]
+fn ignored_bluesky_handles_get_a_hint_on_stderr_only() {
+    let out = handles(&[], "🦋 alice.bsky.social\n".as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(util::stdout(&out), "");
+    assert_eq!(
+        util::stderr(&out),
+        "no fediverse handles found\n\
+         1 Bluesky handle ignored; add --bridges bluesky to map it to its Bridgy Fed address\n"
+    );
+    let bridged = handles(
+        &["--bridges", "bluesky"],
+        "🦋 alice.bsky.social\n".as_bytes(),
+    );
+    assert_eq!(util::stdout(&bridged), "alice.bsky.social@bsky.brid.gy\n");
+    assert_eq!(util::stderr(&bridged), "");
+}
+
+#[test]
 fn non_utf8_input_is_one_plain_error_line() {
     let out = handles(&[], b"@alice@mastodon.social \xff\xfe\n");
     assert_eq!(out.status.code(), Some(1));

@@ -13,8 +13,15 @@ use super::{Hit, Rule, hosts};
 use crate::discover::handle::Handle;
 
 /// What may follow a handle inside its token: sentence punctuation and a trailing slash.
-/// Anything else (`:22`, `:org/repo`, `/path`, `@more`) means this is not a handle.
+/// Anything else (`:22`, `:org/repo`, `/path`, `@more`) means this is not a handle, except
+/// what [`ends_handle`] allows.
 const TAIL: &[char] = &['.', ':', '?', '/', '-'];
+
+/// Markup that may close around a handle (`_@a@b.social_`, `~@a@b.social~`).
+const MARKUP: &[char] = &['_', '~'];
+
+/// What may join two handles in one token (`@a@mas.to/@b@mas.to`, `+`, `&`).
+const JOINERS: &[char] = &['/', '+', '&'];
 
 /// Finds every handle written as an address in `span` of `text`.
 pub fn find(text: &str, span: Range<usize>, out: &mut Vec<Hit>) {
@@ -27,23 +34,24 @@ pub fn find(text: &str, span: Range<usize>, out: &mut Vec<Hit>) {
 
 /// Reads the username before and the host after the `@` at byte `at`.
 fn around(text: &str, span: &Range<usize>, at: usize) -> Option<Hit> {
-    let user_start = trim_start(text, scan_left(text, span.start, at, is_user_char), at);
+    let raw_start = scan_left(text, span.start, at, is_user_char);
+    let user_start = trim_start(text, raw_start, at);
     let host_end = trim_end(
         text,
         at + 1,
         scan_right(text, span.end, at + 1, is_host_char),
     );
-    if user_start >= at || host_end <= at + 1 {
+    if user_start >= at || host_end <= at + 1 || !ends_handle(&text[host_end..span.end]) {
         return None;
     }
-    if !text[host_end..span.end].chars().all(|c| TAIL.contains(&c)) {
-        return None;
-    }
-    let before = Some(user_start)
+    // `@.bob@host`: a stray dot after the `@` does not hide the address (a hyphen does:
+    // `@-x` reads as an option or a diff marker, not a mention).
+    let dots_only = text[raw_start..user_start].bytes().all(|b| b == b'.');
+    let before = Some(raw_start)
         .filter(|&s| s > span.start)
         .and_then(|s| char_before(text, s));
     let (rule, start) = match before {
-        Some('@') => (Rule::AcctAt, user_start - 1),
+        Some('@') if dots_only => (Rule::AcctAt, raw_start - 1),
         None | Some(':') => (Rule::AcctBare, user_start),
         Some(_) => return None,
     };
@@ -55,6 +63,20 @@ fn around(text: &str, span: &Range<usize>, at: usize) -> Option<Hit> {
         return None;
     }
     Some(Hit::new(handle, rule, start..host_end))
+}
+
+/// True when `tail`, the rest of the token after a host, leaves the host whole: sentence
+/// punctuation, closing markup (`_`, `~`), a hashtag or fragment (`#art`), or the next
+/// handle glued on by `/`, `+` or `&`. None of these characters can be part of a host.
+fn ends_handle(tail: &str) -> bool {
+    let mut chars = tail.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) | (Some('#'), _) => true,
+        (Some(c), Some('@')) if JOINERS.contains(&c) => true,
+        _ => tail
+            .chars()
+            .all(|c| TAIL.contains(&c) || MARKUP.contains(&c)),
+    }
 }
 
 /// The evidence a bare `user@host` needs to count as a handle rather than an e-mail address.

@@ -25,11 +25,12 @@ const NOT_FEDERATED: &[&str] = &[
     "post.news", "pillowfort.social", "cohost.org", "hive.social",
     // blogs, newsletters, video, audio, art and photo sites with /@name pages
     "medium.com", "substack.com", "youtube.com", "youtu.be", "twitch.tv", "kick.com",
-    "vimeo.com", "odysee.com", "rumble.com", "soundcloud.com", "spotify.com", "bandcamp.com",
+    "vimeo.com", "odysee.com", "lbry.tv", "rumble.com", "soundcloud.com", "spotify.com", "bandcamp.com",
     "mixcloud.com", "unsplash.com", "pexels.com", "skeb.jp", "fanbox.cc", "pixiv.net",
     "deviantart.com", "artstation.com", "behance.net", "dribbble.com", "printables.com",
     "foundation.app", "zora.co", "paragraph.xyz", "gamejolt.com", "steemit.com", "peakd.com",
-    "hive.blog", "observablehq.com", "figma.com", "framer.com", "glitch.com", "replit.com",
+    "hive.blog", "ecency.com", "observablehq.com", "figma.com", "framer.com", "glitch.com", "replit.com",
+    "vercel.com",
     "hashnode.com", "producthunt.com", "retrospring.net", "lichess.org",
     // link-in-bio, support and payment pages
     "linktr.ee", "lnk.to", "lit.link", "bio.link", "beacons.ai", "carrd.co", "about.me",

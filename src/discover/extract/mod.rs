@@ -21,9 +21,10 @@
 //! - `@user@host` (with the leading `@`) is a handle on any valid public host that is not
 //!   refused: people do not write e-mail addresses that way.
 //! - A bare `user@host` is an e-mail address unless there is evidence: a fediverse marker
-//!   within a few words before it in the same clause, with no other address in between
-//!   ("Mastodon:", "fedi", "Toot:", "Misskey:", "Fediverse", マストドン, 🐘, 🦣, ⓜ; glued or
-//!   not; see `context`), or a host that *looks federated*: a
+//!   that labels it ("Mastodon:", "fedi", "Toot:", "Misskey:", "Fediverse", マストドン, 🐘,
+//!   🦣, ⓜ; glued or not): a whole word, at most three words before it in the same clause,
+//!   not negated ("Left Mastodon", "ex-fedi") and with no other address or link in between
+//!   (see `context`); or a host that *looks federated*: a
 //!   label such as `social`, `mastodon`, `mstdn`, `misskey`, `lemmy`, `pixelfed`, `toot`,
 //!   `fedi`, a label containing `todon`, `masto`, `fedi`…, a Bridgy Fed host, or one of
 //!   ~140 well-known instances (a short list written for this project in `hosts`). Even
@@ -31,7 +32,8 @@
 //!   or chat marker ("E-mail:", "contact", "Business inquiries", `mailto:`, "XMPP:", ✉), or
 //!   on an e-mail provider's domain. Precision wins here because e-mail addresses in bios far
 //!   outnumber handles written without their leading `@`.
-//! - Links: `/@name` and `/users/name` count on any host that is not refused; the generic
+//! - Links: `/@name`, `/web/@name`, `/deck/@name`, `/users/name` and client links
+//!   (`elk.zone/<server>/@name`) count on any host that is not refused; the generic
 //!   paths (`/u/`, `/c/`, `/profile/`…) only on fediverse-looking hosts or after a marker;
 //!   see `urls`.
 //! - Hosts are refused when they are sites that do not federate but use `/@name`-style paths
@@ -41,7 +43,9 @@
 //! - Not handles by shape: Matrix ids (`@u:server`, no second `@`), Twitter mentions
 //!   (`@name`, no host), Discord tags, version strings (`pkg@1.2.3`: the top-level label must
 //!   be letters), npm scopes (`@scope/pkg@1`), `git@host:repo`, `user@host:port`,
-//!   `localhost`, IP addresses, hosts without a dot.
+//!   `localhost`, IP addresses, hosts without a dot, `.onion`/`.i2p`/`.alt` hosts.
+//! - Handles glued together or to markup (`@a@b.social/@c@d.social`, `_@a@b.social_`,
+//!   `@a@b.social#tag`) still come out: `_ ~ # / + &` cannot be part of a host.
 
 mod acct;
 mod bluesky;
@@ -205,6 +209,23 @@ pub fn extract(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate
             field,
             bridge: hit.bridge,
         })
+        .collect()
+}
+
+/// What the bridges that `opts` leaves off would have added: the candidates a caller may
+/// mention in a hint ("1 Bluesky handle ignored"), each flagged with its bridge. Empty when
+/// every bridge is on.
+pub fn ignored_by_bridges(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate> {
+    if opts.bluesky() {
+        return Vec::new();
+    }
+    let found = extract(text, field, opts);
+    let all = ExtractOptions {
+        bridges: vec![Bridge::Bluesky],
+    };
+    extract(text, field, &all)
+        .into_iter()
+        .filter(|c| c.bridge.is_some() && !found.iter().any(|f| f.handle == c.handle))
         .collect()
 }
 

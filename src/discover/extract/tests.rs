@@ -1004,3 +1004,156 @@ fn fields_and_bridges_print_as_they_serialise() {
         Bridge::Bluesky.to_string()
     );
 }
+
+#[test]
+fn markers_are_whole_words_that_label_the_next_address() {
+    check(
+        "marker binding",
+        &[
+            ("Mastodon & Bluesky refugee, jane@company.com", &[]),
+            ("Left Mastodon, write to jane@company.com", &[]),
+            ("no fedi, no bsky, just jane@company.com", &[]),
+            ("Deleted my Mastodon account; jane@company.com", &[]),
+            (
+                "Mastodon and Bluesky are dead to me — jane@company.com",
+                &[],
+            ),
+            ("Paleontologist (mastodons, mammoths) sam@museum.org", &[]),
+            ("Fedir Kovalenko, fedir@kyiv.ua", &[]),
+            ("fedi-curious 🧐 jane@company.com", &[]),
+            ("ex-Mastodon, now jane@company.com", &[]),
+            ("Not on Mastodon: jane@company.com", &[]),
+            ("Mastodon user, jane@company.com", &[]),
+            ("Mastodon fan – reach me at jane@company.com", &[]),
+            ("Former Mastodon admin, jane@company.com", &[]),
+            (
+                "Mastodon: https://mastodon.social/users/jane jane@company.com",
+                &["jane@mastodon.social"],
+            ),
+            (
+                "Mastodon: https://example.net/u/jane jane@company.com",
+                &["jane@example.net"],
+            ),
+            ("Mastodon: bob@infosec.exchange", &["bob@infosec.exchange"]),
+            ("fedi: sam@ioc.exchange", &["sam@ioc.exchange"]),
+            ("🐘 dave@mas.to", &["dave@mas.to"]),
+            ("Mastodon: bob@example.net", &["bob@example.net"]),
+            ("fedi: sam@example.net", &["sam@example.net"]),
+            ("🐘 dave@example.net", &["dave@example.net"]),
+            // A comma right after the marker still labels: an invitation, not a list.
+            ("Find me on Mastodon, bob@x.social", &["bob@x.social"]),
+            ("Find me on Mastodon, bob@example.net", &["bob@example.net"]),
+            ("Mastodon — bob@example.net", &["bob@example.net"]),
+            ("Mastodon-Account: bob@example.net", &["bob@example.net"]),
+            (
+                "Meine Fediverse-Adresse: bob@example.net",
+                &["bob@example.net"],
+            ),
+            ("On Mastodon as bob@example.net", &["bob@example.net"]),
+            (
+                "On the fediverse (mostly art, some cats, occasionally politics, rarely food): ari@example.net",
+                &["ari@example.net"],
+            ),
+            // Verb forms are not markers ("Tooting" is also a part of London).
+            ("Tooting at ari@example.net", &[]),
+            ("Living in Tooting, jane@company.com", &[]),
+        ],
+    );
+}
+
+#[test]
+fn handles_glued_to_each_other_or_to_markup() {
+    check(
+        "glued",
+        &[
+            ("@a@mas.to/@b@mas.to", &["a@mas.to", "b@mas.to"]),
+            ("@a@mas.to+@b@hachyderm.io", &["a@mas.to", "b@hachyderm.io"]),
+            ("@a@mas.to&@b@mas.to", &["a@mas.to", "b@mas.to"]),
+            ("@ari@merveilles.town#art", &["ari@merveilles.town"]),
+            ("_@ari@merveilles.town_", &["ari@merveilles.town"]),
+            ("__@ari@merveilles.town__.", &["ari@merveilles.town"]),
+            ("~@ari@merveilles.town~", &["ari@merveilles.town"]),
+            ("@ari@merveilles.town_", &["ari@merveilles.town"]),
+            ("@.bob@mas.to", &["bob@mas.to"]),
+            ("@-ari@mas.to", &[]),
+            ("@a@mas.to/path", &[]),
+            ("@a@mas.to+tag", &[]),
+            ("@user@my.host_name.social", &[]),
+        ],
+    );
+}
+
+#[test]
+fn client_and_advanced_ui_links() {
+    check(
+        "client links",
+        &[
+            (
+                "https://mastodon.social/deck/@ari",
+                &["ari@mastodon.social"],
+            ),
+            (
+                "https://mastodon.social/deck/@ari@hachyderm.io",
+                &["ari@hachyderm.io"],
+            ),
+            ("https://elk.zone/mas.to/@ari", &["ari@mas.to"]),
+            (
+                "https://elk.zone/mastodon.social/@ari@hachyderm.io",
+                &["ari@hachyderm.io"],
+            ),
+            (
+                "https://phanpy.social/example.net/@ari",
+                &["ari@example.net"],
+            ),
+            (
+                "https://elk.zone/mas.to/@ari/110000000000000000",
+                &["ari@mas.to"],
+            ),
+            ("https://elk.zone/settings/@ari", &[]),
+            ("https://elk.zone/x.com/@ari", &[]),
+            ("https://micro.blog/manton", &[]),
+            ("https://write.as/matt", &[]),
+        ],
+    );
+}
+
+#[test]
+fn look_alike_sites_and_overlay_networks_are_refused() {
+    check(
+        "refused",
+        &[
+            ("https://ecency.com/@hiveuser", &[]),
+            ("https://lbry.tv/@channel", &[]),
+            ("https://vercel.com/@someone", &[]),
+            ("https://peakd.com/@hiveuser", &[]),
+            ("https://odysee.com/@channel", &[]),
+            ("@ari@abcdefghijklmnop.onion", &[]),
+            ("@ari@example.i2p", &[]),
+            ("@ari@example.alt", &[]),
+            ("http://abcdefghijklmnop.onion/@ari", &[]),
+        ],
+    );
+}
+
+#[test]
+fn ignored_bridged_handles_are_reported_apart() {
+    let text = "🦋 alice.bsky.social and @bob@mastodon.social, bsky.app/profile/carol.example";
+    let off = ignored_by_bridges(text, Field::Text, &ExtractOptions::default());
+    let names: Vec<String> = off.iter().map(|c| c.handle.to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "alice.bsky.social@bsky.brid.gy",
+            "carol.example@bsky.brid.gy"
+        ]
+    );
+    assert!(off.iter().all(|c| c.bridge == Some(Bridge::Bluesky)));
+    let on = ExtractOptions {
+        bridges: vec![Bridge::Bluesky],
+    };
+    assert!(ignored_by_bridges(text, Field::Text, &on).is_empty());
+    let bridged_address = "@a.bsky.social@bsky.brid.gy";
+    assert!(
+        ignored_by_bridges(bridged_address, Field::Text, &ExtractOptions::default()).is_empty()
+    );
+}

@@ -5,8 +5,9 @@
 //! |---|---|---|
 //! | `/@u`, `/@u/…` | [`Rule::ProfileUrl`] | Mastodon, Misskey, Pleroma, GoToSocial, Threads… |
 //! | `/@u/123` | [`Rule::StatusUrl`] | a post of `u` |
-//! | `/web/@u` | [`Rule::WebUrl`] | Mastodon's web app |
+//! | `/web/@u`, `/deck/@u` | [`Rule::WebUrl`] | Mastodon's web app (simple and advanced UI) |
 //! | `/@u@other`, `/web/@u@other` | [`Rule::RemoteViewUrl`] | an account of `other` seen from this server → `u@other` |
+//! | `/<server>/@u`, `/<server>/@u@other` | [`Rule::RemoteViewUrl`] | a client (Elk, Phanpy…) showing an account of `<server>` → `u@<server>`, or of `other` seen from `<server>` → `u@other` |
 //! | `/users/u` | [`Rule::UsersUrl`] | ActivityPub actor ids (Mastodon, Pleroma, GoToSocial) |
 //! | `/u/u`, `/user/u`, `/profile/u`, `/c/u`, `/a/u`, `/m/u`, `/accounts/u`, `/video-channels/u`, `/channel/u` | [`Rule::PathUrl`] | Lemmy, Kbin/Mbin, BookWyrm, Friendica, PeerTube, Hubzilla, diaspora* |
 //! | `/u` on a host named `pixelfed` | [`Rule::PathUrl`] | Pixelfed |
@@ -16,6 +17,8 @@
 //! Overflow and the like). The generic paths of the last row are taken only on a host that
 //! looks federated or after a fediverse marker, because `reddit.com/u/…`,
 //! `youtube.com/c/…` and `quora.com/profile/…` would otherwise flood the results.
+//! Sites without `/@` paths (micro.blog, write.as: `host/name`) are not recognised: that
+//! shape is every web page's.
 //! Query strings and `#fragments` are ignored; a leading `www.` is dropped, and Threads'
 //! web hosts map to its fediverse host `threads.net`.
 
@@ -138,8 +141,13 @@ fn classify(host: &str, segments: &[String]) -> Option<(Rule, Handle)> {
         return Some((Rule::PathUrl, Handle::new(first, host).ok()?));
     }
     let (second, _) = rest.split_first()?;
+    if let Some(name) = second.strip_prefix('@')
+        && is_domain(first)
+    {
+        return at_path(first, name, Rule::RemoteViewUrl);
+    }
     match first.as_str() {
-        "web" => at_path(host, second.strip_prefix('@')?, Rule::WebUrl),
+        "web" | "deck" => at_path(host, second.strip_prefix('@')?, Rule::WebUrl),
         "users" if !second.bytes().all(|b| b.is_ascii_digit()) => {
             Some((Rule::UsersUrl, Handle::new(second, host).ok()?))
         }
@@ -156,6 +164,12 @@ fn at_path(host: &str, name: &str, rule: Rule) -> Option<(Rule, Handle)> {
         Some((user, other)) => Some((Rule::RemoteViewUrl, Handle::new(user, other).ok()?)),
         None => Some((rule, Handle::new(name, host).ok()?)),
     }
+}
+
+/// A path segment that is a domain name (`mas.to` in `elk.zone/mas.to/@ari`): a client
+/// showing an account of that server.
+fn is_domain(segment: &str) -> bool {
+    segment.contains('.') && crate::discover::handle::normalize_host(segment).is_ok()
 }
 
 /// A host named for Pixelfed (`pixelfed.social`, `pixelfed.de`, `mypixelfed.example`).
