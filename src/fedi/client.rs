@@ -23,7 +23,7 @@ use super::pacer::{Hold, Observed, Pacer};
 use super::rate_headers::{rate_headers, retry_after, server_date};
 use super::retry::{Repeat, RetryPolicy, is_transient_net, is_transient_status, random_unit};
 use super::secret::AccessToken;
-use crate::net::{self, Fetched, Http, Reach};
+use crate::net::{self, Fetched, Http};
 
 /// How a client behaves; the defaults suit an interactive run.
 #[derive(Debug, Clone)]
@@ -165,7 +165,7 @@ impl Client {
         if token.as_ref().is_some_and(|t| !t.is_header_safe()) {
             return Err(Error::BadToken);
         }
-        let http = Http::new(net, Reach::Any)?;
+        let http = Http::with_credentials(net)?;
         let options = ClientOptions::default();
         Ok(Self {
             instance,

@@ -29,6 +29,8 @@ pub enum NetError {
     Tls { host: String, reason: String },
     #[error("{host} sent too many redirects")]
     TooManyRedirects { host: String },
+    #[error("{host} redirected to another site ({to}); fedimigrate does not send your token there")]
+    RedirectElsewhere { host: String, to: String },
     #[error("{host} sent an answer larger than {limit} bytes")]
     TooLarge { host: String, limit: usize },
     #[error("{host} sent an answer that is not valid {what}: {reason}")]
@@ -132,6 +134,8 @@ pub(super) enum RedirectRefused {
     TooMany(String),
     #[error("redirect to private address {0}")]
     Private(String),
+    #[error("redirect from {from} to another site, {to}")]
+    OtherSite { from: String, to: String },
 }
 
 impl RedirectRefused {
@@ -139,6 +143,10 @@ impl RedirectRefused {
         match self {
             RedirectRefused::TooMany(host) => NetError::TooManyRedirects { host: host.clone() },
             RedirectRefused::Private(host) => NetError::PrivateTarget { host: host.clone() },
+            RedirectRefused::OtherSite { from, to } => NetError::RedirectElsewhere {
+                host: from.clone(),
+                to: to.clone(),
+            },
         }
     }
 }

@@ -42,6 +42,17 @@ impl Http {
     /// Builds a client from the user's options. Fails under `--offline` or when a CA file is
     /// unusable.
     pub fn new(options: &Options, reach: Reach) -> Result<Self, NetError> {
+        Self::build(options, reach, Redirects::AnySite)
+    }
+
+    /// A client for requests that carry the user's credentials (a bearer token): any address
+    /// may be reached (the user named it), but a redirect to another site is refused, so the
+    /// token never travels to a server the user did not name, whatever the redirect chain.
+    pub fn with_credentials(options: &Options) -> Result<Self, NetError> {
+        Self::build(options, Reach::Any, Redirects::SameSite)
+    }
+
+    fn build(options: &Options, reach: Reach, redirects: Redirects) -> Result<Self, NetError> {
         if options.offline {
             return Err(NetError::Offline);
         }
@@ -51,7 +62,11 @@ impl Http {
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
             .dns_resolver(Arc::new(resolver.clone()))
-            .redirect(redirect_policy(reach, Arc::new(resolver.clone())))
+            .redirect(redirect_policy(
+                reach,
+                redirects,
+                Arc::new(resolver.clone()),
+            ))
             .pool_max_idle_per_host(4);
         for path in &options.ca_certs {
             for cert in read_ca(path)? {
@@ -146,13 +161,30 @@ fn literal_ip(url: &Url) -> Option<IpAddr> {
     }
 }
 
-fn redirect_policy(reach: Reach, resolver: Arc<GuardedResolver>) -> redirect::Policy {
+/// Where redirects may lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Redirects {
+    AnySite,
+    /// Only to the scheme, host and port of the first request.
+    SameSite,
+}
+
+fn redirect_policy(
+    reach: Reach,
+    redirects: Redirects,
+    resolver: Arc<GuardedResolver>,
+) -> redirect::Policy {
     redirect::Policy::custom(move |attempt| {
-        let from = attempt.previous().first().map(host_of).unwrap_or_default();
+        let first = attempt.previous().first().cloned();
+        let from = first.as_ref().map(host_of).unwrap_or_default();
         if attempt.previous().len() > MAX_REDIRECTS {
             return attempt.error(RedirectRefused::TooMany(from));
         }
         let target = host_of(attempt.url());
+        let leaves = first.is_some_and(|f| f.origin() != attempt.url().origin());
+        if redirects == Redirects::SameSite && leaves {
+            return attempt.error(RedirectRefused::OtherSite { from, to: target });
+        }
         let private_literal = literal_ip(attempt.url()).is_some_and(|ip| !is_public(ip));
         if reach == Reach::PublicOnly && private_literal && resolver.override_for(&target).is_none()
         {

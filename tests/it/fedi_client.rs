@@ -267,6 +267,57 @@ async fn a_link_to_another_site_is_not_followed() {
 }
 
 #[tokio::test]
+async fn a_redirect_to_another_site_never_carries_the_token() {
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    let evil = world.fv.host("evil.example");
+    evil.mount(|req| {
+        let hop = if req.path.contains("hop=1") || req.query.contains("hop=1") {
+            Resp::status(302).header(
+                "location",
+                "https://evil.example/api/v1/accounts/verify_credentials?hop=2",
+            )
+        } else {
+            Resp::json(
+                200,
+                &serde_json::json!({"id": "66", "username": "evil", "acct": "evil"}),
+            )
+        };
+        Some(hop)
+    });
+    world.fake.host().queue([Resp::status(307).header(
+        "location",
+        "https://evil.example/api/v1/accounts/verify_credentials?hop=1",
+    )]);
+    // The client can reach evil.example (as a real one could reach any site).
+    let mut net = world.net();
+    net.resolve
+        .push(world.fv.resolve_value("evil.example").parse().unwrap());
+    let instance = fedimigrate::fedi::InstanceUrl::parse(&world.name, false).unwrap();
+    let secret = fedimigrate::fedi::Secret::new(&world.token);
+    let client = fedimigrate::fedi::Client::new(instance, Some(secret), &net).unwrap();
+    let err = client.verify_credentials().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("redirected to another site (evil.example)"),
+        "{err}"
+    );
+    assert_eq!(
+        evil.request_count(),
+        0,
+        "nothing at all went to evil.example"
+    );
+    // The same site may redirect (e.g. http → https is not needed here, a path move is).
+    world.fake.host().queue([Resp::status(308).header(
+        "location",
+        "https://mastodon.example/api/v1/accounts/verify_credentials",
+    )]);
+    assert_eq!(
+        world.client().verify_credentials().await.unwrap().username,
+        "alice"
+    );
+}
+
+#[tokio::test]
 async fn video_uploads_are_polled_until_processed() {
     let world = World::new("mastodon.example", Flavour::Mastodon);
     world.fake.set_processing_polls(2);

@@ -58,6 +58,7 @@ pub fn net_error(err: &NetError) -> ErrorClass {
         | NetError::Tls { .. }
         | NetError::Other { .. } => ErrorClass::Dead(State::Unreachable),
         NetError::TooManyRedirects { .. }
+        | NetError::RedirectElsewhere { .. }
         | NetError::TooLarge { .. }
         | NetError::Malformed { .. }
         | NetError::BadUrl { .. }

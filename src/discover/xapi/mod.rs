@@ -23,7 +23,7 @@ use serde_json::Value;
 pub use store::{FILE_NAME, XCache};
 pub use token::Token;
 
-use crate::net::{self, Fetched, Http, NetError, Reach};
+use crate::net::{self, Fetched, Http, NetError};
 
 /// Ids per lookup (the API's maximum).
 pub const BATCH: usize = 100;
@@ -159,7 +159,7 @@ impl XApi {
             .filter(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some())
             .ok_or_else(|| XApiError::BadBase(base.to_string()))?;
         Ok(Self {
-            http: Http::new(net, Reach::Any)?,
+            http: Http::with_credentials(net)?,
             base,
             token,
             max_wait: Duration::from_secs(16 * 60),
