@@ -20,7 +20,7 @@ use super::family::{Budgets, Family};
 use super::instance_url::InstanceUrl;
 use super::notice::Notice;
 use super::pacer::{Hold, Observed, Pacer};
-use super::rate_headers::{rate_headers, retry_after, server_date};
+use super::rate_headers::{rate_headers, reset_wait, retry_after, server_date};
 use super::retry::{Repeat, RetryPolicy, is_transient_net, is_transient_status, random_unit};
 use super::secret::AccessToken;
 use crate::net::{self, Fetched, Http};
@@ -356,7 +356,10 @@ impl Client {
         let date = server_date(&fetched.headers);
         let server_now = date.unwrap_or(now);
         let rate = rate_headers(&fetched.headers, server_now);
-        let after = retry_after(&fetched.headers, server_now);
+        let mut after = retry_after(&fetched.headers, server_now);
+        if status == 429 && rate.is_none() && after.is_none() {
+            after = reset_wait(&fetched.headers, server_now);
+        }
         let mut pacer = self.pacer();
         if status == 429 || (status == 503 && after.is_some()) {
             if refusals >= self.options.retry.max_refusals {

@@ -48,6 +48,13 @@ pub fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
     parse_http_date(header(headers, "date")?)
 }
 
+/// How long until `X-RateLimit-Reset`, read alone: for a 429 from a server that sends the
+/// reset without the other two headers.
+pub fn reset_wait(headers: &HeaderMap, server_now: SystemTime) -> Option<Duration> {
+    let (at, _) = parse_reset(header(headers, "x-ratelimit-reset")?, server_now)?;
+    Some(at.duration_since(server_now).unwrap_or_default())
+}
+
 /// `Retry-After` as a duration: delta-seconds, or an HTTP date taken relative to `server_now`.
 pub fn retry_after(headers: &HeaderMap, server_now: SystemTime) -> Option<Duration> {
     let text = header(headers, "retry-after")?.trim();
@@ -136,6 +143,17 @@ mod tests {
             headers.insert(*name, HeaderValue::from_str(value).unwrap());
         }
         headers
+    }
+
+    #[test]
+    fn a_reset_alone_gives_the_wait() {
+        let now = at(1_785_592_000, 0);
+        let headers = map(&[("x-ratelimit-reset", "2026-08-01T13:50:00Z")]);
+        assert_eq!(rate_headers(&headers, now), None, "the limit is missing");
+        assert_eq!(reset_wait(&headers, now), Some(Duration::from_secs(200)));
+        let past = map(&[("x-ratelimit-reset", "2020-01-01T00:00:00Z")]);
+        assert_eq!(reset_wait(&past, now), Some(Duration::ZERO));
+        assert_eq!(reset_wait(&map(&[]), now), None);
     }
 
     #[test]

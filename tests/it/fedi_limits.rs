@@ -129,6 +129,27 @@ async fn a_long_429_wait_is_taken_on_a_manual_clock() {
 }
 
 #[tokio::test]
+async fn a_429_with_only_a_reset_header_waits_for_that_reset() {
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    let reset = chrono::Utc::now() + chrono::Duration::seconds(90);
+    world
+        .fake
+        .host()
+        .queue([Resp::error(429, "Too many requests")
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", reset.to_rfc3339())]);
+    let (client, clock) = manual(world.client());
+    client.verify_credentials().await.unwrap();
+    let sleeps = clock.sleeps();
+    assert_eq!(
+        sleeps.len(),
+        1,
+        "one wait, not a row of blind backoffs: {sleeps:?}"
+    );
+    assert!((85..=92).contains(&sleeps[0].as_secs()), "{sleeps:?}");
+}
+
+#[tokio::test]
 async fn gotosocial_throttling_503_honours_retry_after() {
     let world = World::new("gts.example", Flavour::GoToSocial);
     world.fake.throttle_next(2, 7);
