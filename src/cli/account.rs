@@ -73,7 +73,14 @@ Examples:
   fedimigrate login mastodon.social                  # interactive: open the page, paste the code
   fedimigrate login mastodon.social --print-url      # scripts: print the page's URL …
   fedimigrate login --code-file code.txt             # … then finish with the code it showed
-  fedimigrate login example.social --token-file -    # store a token made in the web UI";
+  fedimigrate login example.social --token-file -    # store a token made in the web UI
+
+Exit codes:
+  0    logged in (or, with --print-url, the URL printed)
+  1    the instance could not be reached or answered with an error
+  2    usage error (conflicting options, not an instance address, plain http)
+  4    the instance refused the code or the token: nothing was stored
+  130  interrupted: nothing was stored";
 
 const WHOAMI_HELP: &str = "\
 Exit codes:
@@ -110,7 +117,13 @@ Examples:
   fedimigrate instance                               # the active login
   fedimigrate instance --account you@example.social --json
   fedimigrate instance --instance example.social --token-file token.txt   # nothing stored
-Exits 4 when the instance refuses the token (or nothing is stored): run `fedimigrate login`.";
+
+Exit codes:
+  0    the token works; the report is printed
+  1    the instance could not be reached or answered with an error
+  2    usage error (also with --offline)
+  4    not logged in, or the instance refused the token: run `fedimigrate login`
+  130  interrupted";
 
 /// `fedimigrate whoami`
 #[derive(Debug, Args)]

@@ -31,6 +31,31 @@ Exit codes:
   4    authentication needed: run `fedimigrate login`
   130  interrupted (Ctrl-C) after the state was saved";
 
+const ARCHIVE_EXIT_CODES: &str = "\
+Exit codes:
+  0    done (warnings about damaged optional files do not change this)
+  1    the archive or the output file cannot be read or written
+  2    usage error";
+
+const HANDLES_EXIT_CODES: &str = "\
+Exit codes:
+  0    done, also when no handle is found
+  1    the input cannot be read (or is not UTF-8)
+  2    usage error";
+
+const FIND_EXIT_CODES: &str = "\
+Exit codes:
+  0    done
+  1    error (the archive, a profiles file or the output cannot be used)
+  2    usage error, or the X API cost was not confirmed
+  130  interrupted; the results so far are saved and a rerun continues";
+
+const LOGOUT_EXIT_CODES: &str = "\
+Exit codes:
+  0    logged out (or nothing was stored)
+  1    the instance could not be reached: nothing was forgotten (or pass --keep-remote)
+  2    usage error";
+
 /// Move from Twitter/X to the fediverse: read your archive, find your friends, follow them.
 #[derive(Debug, Parser)]
 #[command(name = "fedimigrate", version, about, after_help = EXIT_CODES, max_term_width = 100)]
@@ -46,16 +71,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Summarise a Twitter archive: owner, layout, counts, dates, warnings
+    #[command(after_help = ARCHIVE_EXIT_CODES)]
     Inspect(InspectArgs),
     /// Write parsed archive records (follows, tweets, likes…) as CSV, JSON or JSONL
+    #[command(after_help = ARCHIVE_EXIT_CODES)]
     Export(ExportArgs),
     /// Print the fediverse handles found in any text (bios, names, URLs)
+    #[command(after_help = HANDLES_EXIT_CODES)]
     Handles(HandlesArgs),
     /// Find which of the accounts you follow are on the fediverse, and verify them
+    #[command(after_help = FIND_EXIT_CODES)]
     Find(FindArgs),
     /// Log in to your fediverse instance (OAuth) and store the token safely
     Login(LoginArgs),
     /// Revoke and forget a stored login
+    #[command(after_help = LOGOUT_EXIT_CODES)]
     Logout(LogoutArgs),
     /// List stored logins and the active one
     Whoami(WhoamiArgs),
@@ -150,5 +180,10 @@ mod tests {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains("130  interrupted"));
         assert!(help.contains("4    authentication needed"));
+        for sub in Cli::command().get_subcommands_mut() {
+            let name = sub.get_name().to_string();
+            let help = sub.render_long_help().to_string();
+            assert!(help.contains("Exit codes:\n  0 "), "{name} --help: {help}");
+        }
     }
 }
