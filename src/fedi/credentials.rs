@@ -212,10 +212,16 @@ impl Store {
             }
             Err(source) => return Err(StoreError::Read { path, source }),
         };
-        let was_exposed = make_private(&self.path).map_err(|source| StoreError::Write {
+        let was_exposed = self.tighten().map_err(|source| StoreError::Write {
             path: path.clone(),
             source,
         })?;
+        if !text.trim_start().starts_with('{') {
+            return Err(StoreError::Damaged {
+                path,
+                reason: "it does not hold a JSON object".into(),
+            });
+        }
         // Only the position: serde's message can quote the file's text, which holds tokens.
         let credentials: Credentials =
             serde_json::from_str(&text).map_err(|err| StoreError::Damaged {
@@ -232,6 +238,20 @@ impl Store {
             credentials,
             was_exposed,
         })
+    }
+
+    /// Makes the file owner-only (0600) and its directory owner-only (0700); true if either
+    /// was not.
+    fn tighten(&self) -> std::io::Result<bool> {
+        let file = make_private(&self.path)?;
+        let dir = match self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(dir) if !atomic::is_private(dir) => {
+                atomic::create_private_dir(dir)?;
+                true
+            }
+            _ => false,
+        };
+        Ok(file || dir)
     }
 
     /// Writes the file atomically, owner-only, in a directory only the owner can list (the

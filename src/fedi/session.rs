@@ -203,8 +203,9 @@ pub fn open_stored(
 /// The warning for a credentials file others could read.
 pub fn exposed_warning(path: &Path) -> String {
     format!(
-        "{} could be read by other users of this machine; it is now owner-only (0600). \
-         If others had access, log out and in again to replace the tokens",
+        "{} or its folder could be read by other users of this machine; both are now \
+         owner-only (0600 and 0700). If others had access, log out and in again to replace \
+         the tokens",
         path.display()
     )
 }

@@ -453,6 +453,30 @@ fn a_credentials_file_others_could_read_is_fixed_and_reported() {
         stderr(&out)
     );
     assert_eq!(mode(&path), 0o600);
+
+    std::fs::set_permissions(m.config(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = m.run(&["whoami"], None);
+    assert!(
+        stderr(&out).contains("or its folder could be read"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(mode(&m.config()), 0o700, "the folder is tightened too");
+    let out = m.run(&["whoami"], None);
+    assert!(
+        !stderr(&out).contains("could be read"),
+        "said once: {}",
+        stderr(&out)
+    );
+
+    std::fs::write(&path, "[]").unwrap();
+    let out = m.run(&["whoami"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is damaged (it does not hold a JSON object)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
