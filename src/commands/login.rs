@@ -253,7 +253,15 @@ async fn store_login(
     let me = client(ctx, instance, Some(grant.access_token.clone()))?
         .verify_credentials()
         .await
-        .with_context(|| format!("checking the login with {}", instance.key()))?;
+        .map_err(|err| match err.api().filter(|api| api.status == 401) {
+            Some(api) => anyhow::Error::new(AuthNeeded(format!(
+                "{} refused this token {}; nothing was stored",
+                api.host,
+                api.code()
+            ))),
+            None => anyhow::Error::new(err)
+                .context(format!("checking the login with {}", instance.key())),
+        })?;
     let user = StoredUser {
         instance: instance.key().to_string(),
         base_url: instance.origin(),

@@ -135,7 +135,7 @@ impl ApiError {
     }
 
     /// `(401)` or `(401: what the server said)`.
-    fn code(&self) -> String {
+    pub fn code(&self) -> String {
         match self.server_message() {
             Some(message) => format!("({}: {message})", self.status),
             None => format!("({})", self.status),

@@ -60,6 +60,9 @@ impl SecretSource {
         if secret.is_empty() {
             return Err(SessionError::EmptySecret(self.describe()));
         }
+        if !secret.is_header_safe() {
+            return Err(SessionError::NotOneWord(self.describe()));
+        }
         Ok(secret)
     }
 
@@ -124,6 +127,11 @@ pub enum SessionError {
     },
     #[error("{0} is empty")]
     EmptySecret(String),
+    #[error(
+        "{0} holds more than a token or code: spaces, line breaks or other characters \
+         a token never has; it should hold the token (or code) alone"
+    )]
+    NotOneWord(String),
     #[error(transparent)]
     Client(#[from] Error),
 }

@@ -308,8 +308,8 @@ fn a_refused_token_exits_4_and_is_not_stored() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "error: checking the login with mastodon.example: mastodon.example refused the token \
-         (401: The access token is invalid): run `fedimigrate login`\n"
+        "error: mastodon.example refused this token (401: The access token is invalid); \
+         nothing was stored\n"
     );
     assert!(!stderr(&out).contains("fvtok_made_up"));
     assert!(!m.config().join("credentials.json").exists());
@@ -623,6 +623,23 @@ fn instance_refusals_and_misuse_have_their_exit_codes() {
         "{err}"
     );
     assert!(!err.contains("not-a-token-the-server-knows"), "{err}");
+
+    let out = m.run(
+        &[
+            "instance",
+            "--instance",
+            "mastodon.example",
+            "--token-file",
+            "-",
+        ],
+        Some("first-line\nsecond-line\n"),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("standard input holds more than a token or code"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = m.run(&["instance", "--offline"], None);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
