@@ -138,7 +138,11 @@ pub fn render(report: &Report) -> String {
     };
     lines.push(row("Instance", format!("{}{title}", info.domain)));
     lines.push(row("Software", software(info)));
-    lines.push(row("Posts", posts(&info.limits)));
+    let mut limits = posts(&info.limits);
+    if !info.limits_stated {
+        limits.push_str(" (Mastodon's defaults: the instance does not say)");
+    }
+    lines.push(row("Posts", limits));
     lines.push(row("Media", media(&info.limits)));
     lines.push(row("Backdating", backdating(info).into()));
     if let Some(budget) = &report.rate_limit {
@@ -165,10 +169,10 @@ fn software(info: &InstanceInfo) -> String {
         .version
         .map(|v| format!(" {v}"))
         .unwrap_or_default();
-    format!(
-        "{}{version} (Mastodon API {})",
-        info.software.name, info.api_version
-    )
+    match info.api_version.trim() {
+        "" => format!("{}{version}", info.software.name),
+        api => format!("{}{version} (Mastodon API {api})", info.software.name),
+    }
 }
 
 fn posts(limits: &Limits) -> String {
@@ -251,6 +255,7 @@ mod tests {
                     description_limit: Some(1500),
                     ..Limits::default()
                 },
+                limits_stated: true,
                 capabilities: Capabilities { can_backdate },
             },
             rate_limit: Some(Budget {
@@ -285,6 +290,8 @@ mod tests {
     fn missing_facts_are_said_plainly() {
         let mut r = report("pleroma", Version::new(2, 6, 1), false);
         r.instance.limits = Limits::default();
+        r.instance.limits_stated = false;
+        r.instance.api_version.clear();
         r.instance.title.clear();
         r.account.display_name.clear();
         r.rate_limit = None;

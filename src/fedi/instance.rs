@@ -101,6 +101,8 @@ pub struct InstanceInfo {
     pub api_version: String,
     pub software: Software,
     pub limits: Limits,
+    /// False when the instance named no post limits and `limits` holds stock Mastodon's.
+    pub limits_stated: bool,
     pub capabilities: Capabilities,
 }
 
@@ -276,6 +278,8 @@ pub fn software_from_instance(raw: &RawInstance) -> Software {
 /// Puts the facts together (pure).
 pub fn describe(raw: RawInstance, software: Software, fallback_domain: &str) -> InstanceInfo {
     let limits = limits_from(&raw);
+    let limits_stated =
+        raw.configuration.statuses.max_characters.is_some() || raw.max_toot_chars.is_some();
     let can_backdate = software.name == "gotosocial"
         && software
             .version
@@ -294,6 +298,7 @@ pub fn describe(raw: RawInstance, software: Software, fallback_domain: &str) -> 
         api_version: raw.version,
         software,
         limits,
+        limits_stated,
         capabilities: Capabilities { can_backdate },
     }
 }
