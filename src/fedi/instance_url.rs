@@ -42,12 +42,15 @@ impl InstanceUrl {
         if trimmed.is_empty() {
             return Err(InstanceUrlError::Empty);
         }
+        let invalid = || InstanceUrlError::Invalid(trimmed.to_string());
+        if trimmed.trim_start_matches('@').matches('@').count() > 1 {
+            return Err(invalid());
+        }
         let with_scheme = if trimmed.contains("://") {
             trimmed.to_string()
         } else {
             format!("https://{}", strip_handle(trimmed))
         };
-        let invalid = || InstanceUrlError::Invalid(trimmed.to_string());
         let url = Url::parse(&with_scheme).map_err(|_| invalid())?;
         let host = url
             .host_str()
@@ -217,6 +220,8 @@ mod tests {
             "ftp://example.social",
             "https://",
             "https://u:p@example.social",
+            "a@b@example.social",
+            "@a@b@example.social",
         ] {
             assert!(InstanceUrl::parse(text, false).is_err(), "{text:?}");
         }
