@@ -605,16 +605,14 @@ fn instance_refusals_and_misuse_have_their_exit_codes() {
         stderr(&out)
     );
 
-    let out = m.run(
-        &[
-            "instance",
-            "--instance",
-            "mastodon.example",
-            "--token-file",
-            "-",
-        ],
-        Some("not-a-token-the-server-knows"),
-    );
+    let adhoc = [
+        "instance",
+        "--instance",
+        "mastodon.example",
+        "--token-file",
+        "-",
+    ];
+    let out = m.run(&adhoc, Some("not-a-token-the-server-knows"));
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -624,16 +622,7 @@ fn instance_refusals_and_misuse_have_their_exit_codes() {
     );
     assert!(!err.contains("not-a-token-the-server-knows"), "{err}");
 
-    let out = m.run(
-        &[
-            "instance",
-            "--instance",
-            "mastodon.example",
-            "--token-file",
-            "-",
-        ],
-        Some("first-line\nsecond-line\n"),
-    );
+    let out = m.run(&adhoc, Some("first-line\nsecond-line\n"));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("standard input holds more than a token or code"),
