@@ -124,10 +124,12 @@ impl super::Archive {
         let note_tweets = notes.len() as u64;
         let tally = self.tally_tweets(&hidden, &mut notes)?;
         if notes.unmatched() > 0 {
-            self.warn(format!(
-                "{} long post(s) in note-tweet.js match no tweet; they are not used",
-                notes.unmatched()
-            ));
+            self.warn(match notes.unmatched() {
+                1 => "1 long post in note-tweet.js matches no tweet, so it is not used".into(),
+                n => {
+                    format!("{n} long posts in note-tweet.js match no tweet, so they are not used")
+                }
+            });
         }
         if let Some(warning) = tally.missing_media_warning() {
             self.warn(warning);

@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod scenes;
+mod traps;
 
 use std::path::{Path, PathBuf};
 

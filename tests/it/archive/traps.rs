@@ -1,0 +1,109 @@
+//! Archives built to trap the reader: long posts that a wrong tweet could take, damaged files
+//! that hide private tweets, tweet files the manifest leaves out or that are not there at all.
+
+use serde_json::Value;
+
+use super::builder::{MediaSpec, Modern, TweetSpec, snowflake};
+use super::scenes;
+use super::{export, inspect, warnings, zip};
+
+const LONG: &str = "A very long post about trains and bread and many other things that go on \
+                    and on for a long while, far beyond what one tweet can hold";
+
+/// The tweets `export --what tweets` writes, by id.
+fn exported(path: &std::path::Path) -> Vec<Value> {
+    export(path, "tweets", "jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+fn by_id<'a>(tweets: &'a [Value], id: u64) -> &'a Value {
+    let id = id.to_string();
+    tweets
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("tweet {id} in {tweets:#?}"))
+}
+
+/// A thread posted in one second: a long post (shortened in tweets.js) and a photo reply whose
+/// text is only its t.co link, the photo listed first; plus a short "Hi" posted in the second
+/// of another long post whose tweet is not in the archive.
+fn note_traps() -> Modern {
+    let at = 1_704_110_400; // 2024-01-01 12:00:00
+    let long_id = snowflake(at, 1);
+    let photo_id = snowflake(at, 2);
+    let hi_id = snowflake(at + 3600, 1);
+    let web = "https://t.co/lng".to_string();
+    let owner = scenes::owner();
+    let cut: String = LONG.chars().take(70).collect();
+    let long = TweetSpec {
+        id: long_id,
+        created: at,
+        text: format!("{cut}… {web}"),
+        urls: vec![(web, format!("https://twitter.com/i/web/status/{long_id}"))],
+        lang: "en".into(),
+        ..TweetSpec::default()
+    };
+    let photo = TweetSpec {
+        id: photo_id,
+        created: at,
+        reply_to: Some((long_id, owner.clone())),
+        media: vec![MediaSpec {
+            key: "P1".into(),
+            video: false,
+            present: true,
+        }],
+        lang: "zxx".into(),
+        ..TweetSpec::default()
+    };
+    let hi = TweetSpec {
+        id: hi_id,
+        created: at + 3600,
+        text: "Hi".into(),
+        lang: "en".into(),
+        ..TweetSpec::default()
+    };
+    Modern {
+        owner: Some(owner),
+        tweets: vec![photo, long, hi],
+        notes: vec![
+            (at, LONG.into(), vec![]),
+            (
+                at + 3600,
+                "Hi everyone, this is another long post whose tweet is not in the archive".into(),
+                vec![],
+            ),
+        ],
+        ..Modern::default()
+    }
+}
+
+#[test]
+fn a_long_post_goes_to_its_shortened_tweet_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let modern = note_traps();
+    let ids: Vec<u64> = modern.tweets.iter().map(|t| t.id).collect();
+    let path = zip(dir.path(), "notes.zip", &modern.build());
+    let tweets = exported(&path);
+    let (photo, long, hi) = (
+        by_id(&tweets, ids[0]),
+        by_id(&tweets, ids[1]),
+        by_id(&tweets, ids[2]),
+    );
+    assert_eq!(long["is_note"], true, "{long:#}");
+    assert_eq!(long["text"], LONG);
+    assert_eq!(
+        photo["is_note"], false,
+        "the photo reply took the note: {photo:#}"
+    );
+    assert_eq!(photo["text"], "");
+    assert_eq!(hi["is_note"], false, "the short tweet took a note: {hi:#}");
+    assert_eq!(hi["text"], "Hi");
+    let doc = inspect(&path);
+    let w = warnings(&doc).join("\n");
+    assert!(
+        w.contains("1 long post in note-tweet.js matches no tweet"),
+        "{w}"
+    );
+}
