@@ -25,8 +25,9 @@
 //! chronological.
 //!
 //! Damaged optional files (likes, lists, the owner's files…) become warnings; damaged tweet
-//! files and anything that makes the tweets unsafe to use (an unreadable
-//! `twitter-circle-tweet.js`) are errors.
+//! files and anything that makes the tweets unsafe to use (an unreadable or missing
+//! `twitter-circle-tweet.js` or `deleted-tweets.js`) are errors, for `summary` too: a count of
+//! public tweets that may hold private ones would be wrong.
 
 mod account;
 mod csvtweets;
@@ -265,7 +266,7 @@ impl Archive {
     where
         E: From<ArchiveError>,
     {
-        let hidden = self.hidden(true)?;
+        let hidden = self.hidden()?;
         let mut notes = self.notes();
         let names = self.owner_names();
         let owner = tweet::Owner {
@@ -326,22 +327,40 @@ impl Archive {
         Ok(counts)
     }
 
-    /// Circle and deleted tweet ids. An unreadable circle file is an error when `strict`
-    /// (those tweets must never leak), a warning otherwise.
-    fn hidden(&self, strict: bool) -> Result<Hidden, ArchiveError> {
-        let mut hidden = Hidden::default();
-        match self.tweet_ids(Kind::CircleTweet) {
-            Ok(ids) => hidden.circle = ids,
-            Err(err) if strict => return Err(err),
-            Err(err) => self.warn(format!(
-                "{err}; Twitter Circle tweets could not be left out"
-            )),
+    /// Circle and deleted tweet ids. A file of either that is there but unreadable, or that
+    /// the manifest lists with tweets but the archive lacks, is an error: those tweets would
+    /// otherwise pass for public ones.
+    fn hidden(&self) -> Result<Hidden, ArchiveError> {
+        Ok(Hidden {
+            circle: self.hidden_ids(Kind::CircleTweet, "Twitter Circle")?,
+            deleted: self.hidden_ids(Kind::DeletedTweets, "deleted")?,
+        })
+    }
+
+    fn hidden_ids(&self, kind: Kind, what: &'static str) -> Result<HashSet<String>, ArchiveError> {
+        let listing = if self.layout == Layout::Grailbird {
+            "tweet_index.js"
+        } else {
+            "manifest.js"
+        };
+        let lost = self
+            .files
+            .parts(kind)
+            .iter()
+            .find(|p| !p.present && p.expected != Some(0));
+        if let Some(part) = lost {
+            return Err(ArchiveError::Unsafe {
+                problem: format!(
+                    "{} is listed in {listing} but missing from the archive",
+                    self.source.place_of(&part.name)
+                ),
+                what,
+            });
         }
-        match self.tweet_ids(Kind::DeletedTweets) {
-            Ok(ids) => hidden.deleted = ids,
-            Err(err) => self.warn(format!("{err}; deleted tweets could not be recognised")),
-        }
-        Ok(hidden)
+        self.tweet_ids(kind).map_err(|err| ArchiveError::Unsafe {
+            problem: err.problem(),
+            what,
+        })
     }
 
     /// The ids in a tweet-shaped file (circle or deleted tweets), records wrapped or not.
@@ -379,7 +398,7 @@ impl Archive {
             });
         match result {
             Ok(counts) => self.check_counts(&counts),
-            Err(err) => self.warn(format!("{err}; long posts keep their shortened text")),
+            Err(err) => self.warn(err.warning("long posts keep their shortened text")),
         }
         Notes::new(notes)
     }
@@ -459,7 +478,7 @@ impl Archive {
         match result {
             Ok(value) => Some(value),
             Err(err) => {
-                self.warn(format!("{err}; it was skipped"));
+                self.warn(err.warning("it was skipped"));
                 None
             }
         }
@@ -526,7 +545,7 @@ fn read_manifest(source: &Source, warnings: &mut Vec<String>) -> Option<Manifest
     match result {
         Ok(manifest) => Some(manifest),
         Err(err) => {
-            warnings.push(format!("{err}; files were found by name instead"));
+            warnings.push(err.warning("files were found by name instead"));
             None
         }
     }
@@ -581,7 +600,7 @@ fn missing_parts(
         .filter(|&&k| k != Kind::Tweets)
         .flat_map(|&k| files.parts(k));
     let stand_in = grailbird::csv_part(source, layout)
-        .map(|csv| format!("; its tweets were read from {} instead", csv.name))
+        .map(|csv| format!(", so its tweets were read from {} instead", csv.name))
         .unwrap_or_default();
     for part in tweet_parts.iter() {
         if !part.present {
@@ -639,7 +658,7 @@ fn media_index(
                 }));
                 dirs.push(entry.name.clone());
             }
-            Err(err) => warnings.push(format!("{err} (its media files are not counted)")),
+            Err(err) => warnings.push(err.warning("its media files are not counted")),
         }
     }
     MediaIndex::new(&dirs, names.iter().map(String::as_str))

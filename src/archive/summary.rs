@@ -117,9 +117,10 @@ impl Tally {
 
 impl super::Archive {
     /// Reads the whole archive once and summarises it. Damaged optional files become
-    /// warnings; a damaged tweet file is an error.
+    /// warnings; a damaged tweet file, or a circle or deleted tweets file that cannot be read,
+    /// is an error.
     pub fn summary(&self) -> Result<Summary, super::ArchiveError> {
-        let hidden = self.hidden(false)?;
+        let hidden = self.hidden()?;
         let mut notes = self.notes();
         let note_tweets = notes.len() as u64;
         let tally = self.tally_tweets(&hidden, &mut notes)?;

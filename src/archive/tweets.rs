@@ -157,7 +157,7 @@ where
         state.stats.warnings.extend(
             damage
                 .iter()
-                .map(|err| format!("{err}; its tweets were read from {} instead", NAME)),
+                .map(|err| err.warning(&format!("its tweets were read from {NAME} instead"))),
         );
         if state.stats.stopped {
             return Ok(state.stats);

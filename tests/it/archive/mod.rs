@@ -850,7 +850,7 @@ fn missing_or_damaged_month_files_are_read_from_tweets_csv() {
     assert!(
         w[0].contains("data/js/tweets/2015_03.js in ")
             && w[0].ends_with(
-                "missing from the archive; its tweets were read from tweets.csv instead"
+                "missing from the archive, so its tweets were read from tweets.csv instead"
             ),
         "{w:?}"
     );
@@ -898,7 +898,7 @@ fn a_bad_tweets_csv_is_one_sentence_naming_file_and_line() {
             "tweets.csv in ",
             "cut.zip",
             "is cut off in the row at line 7",
-            "truncated",
+            "download the archive again",
         ],
     );
     let mut bad = files.clone();

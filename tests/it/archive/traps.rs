@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::builder::{MediaSpec, Modern, TweetSpec, snowflake};
 use super::scenes;
 use super::{export, inspect, warnings, zip};
+use crate::util::{run, stderr, stdout};
 
 const LONG: &str = "A very long post about trains and bread and many other things that go on \
                     and on for a long while, far beyond what one tweet can hold";
@@ -106,4 +107,64 @@ fn a_long_post_goes_to_its_shortened_tweet_only() {
         w.contains("1 long post in note-tweet.js matches no tweet"),
         "{w}"
     );
+}
+
+/// Runs the binary on `args`: it must fail with exit 1 and one line containing `parts`.
+fn assert_one_line_error(args: &[&str], parts: &[&str]) {
+    let out = run(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(stdout(&out).is_empty(), "nothing written: {}", stdout(&out));
+    for part in parts {
+        assert!(err.contains(part), "{err:?} should say {part:?}");
+    }
+}
+
+#[test]
+fn an_unreadable_circle_or_deleted_file_stops_tweet_output_and_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (modern, expect) = scenes::sample();
+    let cases = [
+        ("data/deleted-tweets.js", "deleted_tweets", "deleted"),
+        (
+            "data/twitter-circle-tweet.js",
+            "twitter_circle_tweet",
+            "Twitter Circle",
+        ),
+    ];
+    for (file, global, what) in cases {
+        let mut files = modern.build();
+        let whole = String::from_utf8(files.get(file).expect(file).to_vec()).expect("utf-8");
+        assert!(whole.starts_with(&format!("window.YTD.{global}.part0")));
+        files.add(file, &whole[..whole.len() / 2]);
+        let path = zip(dir.path(), &format!("{global}.zip"), &files);
+        let path = path.to_str().expect("utf-8");
+        let sentence = format!("so {what} tweets cannot be told apart from public ones");
+        let parts = [file, "is cut off at byte", sentence.as_str()];
+        assert_one_line_error(&["export", path, "--what", "tweets"], &parts);
+        assert_one_line_error(&["inspect", path], &parts);
+        assert_one_line_error(&["inspect", "--json", path], &parts);
+        // Lists that do not depend on it still export.
+        let ids = export(std::path::Path::new(path), "following", "csv");
+        assert_eq!(ids.lines().count() as u64, expect.following + 1);
+    }
+}
+
+#[test]
+fn a_deleted_tweets_file_the_manifest_lists_but_the_archive_lacks_stops_tweet_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (modern, _) = scenes::sample();
+    let mut files = modern.build();
+    files
+        .files
+        .retain(|(name, _)| name != "data/deleted-tweets.js");
+    let path = zip(dir.path(), "no-deleted.zip", &files);
+    let path = path.to_str().expect("utf-8");
+    let parts = [
+        "data/deleted-tweets.js in",
+        "is listed in manifest.js but missing from the archive, so deleted tweets cannot be told",
+    ];
+    assert_one_line_error(&["export", path, "--what", "tweets"], &parts);
+    assert_one_line_error(&["inspect", path], &parts);
 }
