@@ -108,6 +108,12 @@ impl Archive {
             pick_layout(&source, &files, manifest.is_some(), &mut warnings)?;
         let tweets_csv = grailbird::csv_part(&source, layout);
         missing_parts(&source, &files, &tweet_parts, layout, &mut warnings);
+        for name in files.unlisted() {
+            warnings.push(format!(
+                "{} is in the archive but not listed in manifest.js, so it was read anyway",
+                source.place_of(name)
+            ));
+        }
         let media = media_index(&source, manifest.as_ref(), layout, &mut warnings);
         let mut archive = Self {
             source,
@@ -570,6 +576,13 @@ fn pick_layout(
     let any_ytd = Kind::ALL.iter().any(|&k| files.has(k));
     if has_manifest || any_ytd {
         // An archive without tweets (or with tweet files X left out): the era decides.
+        if files.parts(Kind::Tweets).is_empty() {
+            warnings.push(format!(
+                "{} has no tweets file (data/tweets.js, data/tweet.js or a part of them), so it \
+                 shows no tweets",
+                source.path().display()
+            ));
+        }
         let layout = if has_manifest {
             Layout::YtdTweets
         } else {

@@ -168,3 +168,58 @@ fn a_deleted_tweets_file_the_manifest_lists_but_the_archive_lacks_stops_tweet_ou
     assert_one_line_error(&["export", path, "--what", "tweets"], &parts);
     assert_one_line_error(&["inspect", path], &parts);
 }
+
+#[test]
+fn a_tweets_part_the_manifest_leaves_out_is_read_with_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut modern, expect) = scenes::sample();
+    modern.parts = 2;
+    let mut files = modern.build();
+    let text = String::from_utf8(files.get("data/manifest.js").expect("manifest").to_vec())
+        .expect("utf-8");
+    let json = text.trim_start_matches("window.__THAR_CONFIG = ");
+    let mut doc: Value = serde_json::from_str(json).expect("manifest JSON");
+    let parts = doc["dataTypes"]["tweets"]["files"]
+        .as_array_mut()
+        .expect("tweet files");
+    assert_eq!(parts.len(), 2);
+    parts.retain(|f| f["fileName"] != "data/tweets-part1.js");
+    files.add(
+        "data/manifest.js",
+        format!("window.__THAR_CONFIG = {doc:#}"),
+    );
+    let doc = inspect(&zip(dir.path(), "unlisted.zip", &files));
+    assert_eq!(
+        doc["counts"]["tweets"].as_u64(),
+        Some(expect.tweets),
+        "{doc:#}"
+    );
+    let w = warnings(&doc);
+    assert!(
+        w.iter().any(|w| w.starts_with("data/tweets-part1.js in ")
+            && w.ends_with(
+                "is in the archive but not listed in manifest.js, so it was read anyway"
+            )),
+        "{w:#?}"
+    );
+}
+
+#[test]
+fn an_archive_without_any_tweets_file_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (modern, _) = scenes::sample();
+    let mut files = modern.build();
+    files
+        .files
+        .retain(|(name, _)| !name.starts_with("data/tweets") && name != "data/manifest.js");
+    let path = zip(dir.path(), "no-tweets.zip", &files);
+    let doc = inspect(&path);
+    assert_eq!(doc["counts"]["tweets"].as_u64(), Some(0));
+    let w = warnings(&doc);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("no-tweets.zip has no tweets file")
+                && w.ends_with("so it shows no tweets")),
+        "{w:#?}"
+    );
+}
