@@ -104,6 +104,45 @@ impl Kind {
     }
 }
 
+/// What a warning is about, so that a command can show only the warnings that concern what
+/// it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// The archive as a whole (its manifest, its zip).
+    Archive,
+    /// Tweets and the files that decide which tweets are public (notes, circle, deleted,
+    /// media).
+    Tweets,
+    /// The owner's account, past usernames and profile.
+    Owner,
+    Following,
+    Followers,
+    Blocks,
+    Mutes,
+    Likes,
+    Lists,
+}
+
+impl Kind {
+    /// What a warning about a file of this kind is about.
+    pub fn topic(self) -> Topic {
+        match self {
+            Kind::Tweets
+            | Kind::NoteTweet
+            | Kind::CircleTweet
+            | Kind::DeletedTweets
+            | Kind::TweetHeaders => Topic::Tweets,
+            Kind::Account | Kind::Profile | Kind::ScreenNameChange => Topic::Owner,
+            Kind::Following => Topic::Following,
+            Kind::Follower => Topic::Followers,
+            Kind::Block => Topic::Blocks,
+            Kind::Mute => Topic::Mutes,
+            Kind::Like => Topic::Likes,
+            Kind::ListsCreated | Kind::ListsMember | Kind::ListsSubscribed => Topic::Lists,
+        }
+    }
+}
+
 /// One file of a data type: its root-relative name, whether it is there, and the record
 /// count the manifest announced for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +157,7 @@ pub struct Part {
 pub struct FileSet {
     parts: Vec<(Kind, Vec<Part>)>,
     /// Files found by name that the manifest does not list (they are in `parts` too).
-    unlisted: Vec<String>,
+    unlisted: Vec<(Kind, String)>,
 }
 
 impl FileSet {
@@ -135,7 +174,7 @@ impl FileSet {
                 let mut parts = from_manifest(source, files);
                 for part in found {
                     if !parts.iter().any(|p| p.name == part.name) {
-                        unlisted.push(part.name.clone());
+                        unlisted.push((kind, part.name.clone()));
                         parts.push(part);
                     }
                 }
@@ -146,7 +185,7 @@ impl FileSet {
     }
 
     /// Files read although the manifest does not list them.
-    pub fn unlisted(&self) -> &[String] {
+    pub fn unlisted(&self) -> &[(Kind, String)] {
         &self.unlisted
     }
 

@@ -16,6 +16,8 @@
 //! archive.summary() -> Result<Summary, ArchiveError>   // what `inspect` prints
 //! archive.read_file(name, |reader| …)               // e.g. a MediaRef's `file`
 //! archive.warnings() -> Vec<String>                  // problems met so far, one sentence each
+//! archive.warnings_about(&[Topic]) -> Vec<String>  // those about these topics (and the archive)
+//! archive.holds(Topic) -> bool                      // whether the layout has files of a topic
 //! ```
 //!
 //! `E` is the caller's error type (anything `From<ArchiveError>`, e.g. `anyhow::Error`).
@@ -62,7 +64,7 @@ use serde::de::IgnoredAny;
 
 pub use account::Account;
 pub use error::{ArchiveError, Place};
-pub use files::Layout;
+pub use files::{Layout, Topic};
 pub use media::{MediaKind, MediaRef};
 pub use profile::OwnerProfile;
 pub use relations::{Like, ListRef, ListRole, Relation};
@@ -94,27 +96,32 @@ pub struct Archive {
     account: Option<Account>,
     profile: Option<OwnerProfile>,
     media: MediaIndex,
-    warnings: Mutex<Vec<String>>,
+    warnings: Mutex<Vec<(Topic, String)>>,
 }
 
 impl Archive {
     /// Opens an archive: a `.zip` file, its unpacked folder, or that folder's `data/`.
     pub fn open(path: &Path) -> Result<Self, ArchiveError> {
         let source = Source::open(path)?;
-        let mut warnings = Vec::new();
-        let manifest = read_manifest(&source, &mut warnings);
+        let mut general = Vec::new();
+        let manifest = read_manifest(&source, &mut general);
+        let mut warnings: Vec<(Topic, String)> =
+            general.into_iter().map(|w| (Topic::Archive, w)).collect();
         let files = FileSet::discover(&source, manifest.as_ref());
+        let mut about_tweets = Vec::new();
         let (layout, tweet_parts, expected_total) =
-            pick_layout(&source, &files, manifest.is_some(), &mut warnings)?;
+            pick_layout(&source, &files, manifest.is_some(), &mut about_tweets)?;
         let tweets_csv = grailbird::csv_part(&source, layout);
         missing_parts(&source, &files, &tweet_parts, layout, &mut warnings);
-        for name in files.unlisted() {
-            warnings.push(format!(
-                "{} is in the archive but not listed in manifest.js, so it was read anyway",
-                source.place_of(name)
-            ));
+        for (kind, name) in files.unlisted() {
+            let place = source.place_of(name);
+            let text = format!(
+                "{place} is in the archive but not listed in manifest.js, so it was read anyway"
+            );
+            warnings.push((kind.topic(), text));
         }
-        let media = media_index(&source, manifest.as_ref(), layout, &mut warnings);
+        let media = media_index(&source, manifest.as_ref(), layout, &mut about_tweets);
+        warnings.extend(about_tweets.into_iter().map(|w| (Topic::Tweets, w)));
         let mut archive = Self {
             source,
             layout,
@@ -158,7 +165,37 @@ impl Archive {
 
     /// Problems met so far (while opening and reading), one sentence each, without repeats.
     pub fn warnings(&self) -> Vec<String> {
-        self.warnings.lock().map(|w| w.clone()).unwrap_or_default()
+        self.warnings_where(|_| true)
+    }
+
+    /// The warnings about `topics`, and those about the archive as a whole: what a command
+    /// that writes only some records shows.
+    pub fn warnings_about(&self, topics: &[Topic]) -> Vec<String> {
+        self.warnings_where(|t| t == Topic::Archive || topics.contains(&t))
+    }
+
+    fn warnings_where(&self, keep: impl Fn(Topic) -> bool) -> Vec<String> {
+        let Ok(warnings) = self.warnings.lock() else {
+            return Vec::new();
+        };
+        warnings
+            .iter()
+            .filter(|(topic, _)| keep(*topic))
+            .map(|(_, text)| text.clone())
+            .collect()
+    }
+
+    /// True when the archive has (or its manifest lists) a file of `topic`: a Grailbird
+    /// archive, for one, holds no follows, blocks, mutes, likes or lists.
+    pub fn holds(&self, topic: Topic) -> bool {
+        match topic {
+            Topic::Archive => true,
+            Topic::Tweets => !self.tweet_parts.is_empty() || self.tweets_csv.is_some(),
+            Topic::Owner => self.account.is_some(),
+            _ => Kind::ALL
+                .iter()
+                .any(|k| k.topic() == topic && !self.files.parts(*k).is_empty()),
+        }
     }
 
     /// The number of files in the tweet media folder(s).
@@ -236,7 +273,8 @@ impl Archive {
         Ok(count)
     }
 
-    /// Streams the liked tweets; returns how many were handed out.
+    /// Streams the liked tweets, their text with HTML entities decoded (as in tweets); returns
+    /// how many were handed out.
     pub fn for_each_like<E>(
         &self,
         mut f: impl FnMut(Like) -> Result<ControlFlow<()>, E>,
@@ -245,8 +283,9 @@ impl Archive {
         E: From<ArchiveError>,
     {
         let mut count = 0;
-        self.each_record::<Like, E>(Kind::Like, "like", |like| {
+        self.each_record::<Like, E>(Kind::Like, "like", |mut like| {
             count += 1;
+            like.full_text = like.full_text.map(|t| text::decode_html(&t));
             f(like)
         })?;
         Ok(count)
@@ -296,7 +335,10 @@ impl Archive {
                 tweet::normalise(raw, id, created, text, owner, &self.media, note)
             };
         let stats = tweets::scan(input, convert, f)?;
-        stats.warnings.into_iter().for_each(|w| self.warn(w));
+        stats
+            .warnings
+            .into_iter()
+            .for_each(|w| self.warn(Topic::Tweets, w));
         Ok(())
     }
 
@@ -323,7 +365,7 @@ impl Archive {
                 Ok(flow)
             })?;
             if let Some(warning) = outcome.warning {
-                self.warn(warning);
+                self.warn(kind.topic(), warning);
             }
             counts.push((part.clone(), outcome.count));
             if stopped {
@@ -390,7 +432,7 @@ impl Archive {
             ids.extend(found);
             Ok(ControlFlow::Continue(()))
         })?;
-        self.check_counts(&counts);
+        self.check_counts(Topic::Tweets, &counts);
         Ok(ids)
     }
 
@@ -403,8 +445,11 @@ impl Archive {
                 Ok(ControlFlow::Continue(()))
             });
         match result {
-            Ok(counts) => self.check_counts(&counts),
-            Err(err) => self.warn(err.warning("long posts keep their shortened text")),
+            Ok(counts) => self.check_counts(Topic::Tweets, &counts),
+            Err(err) => self.warn(
+                Topic::Tweets,
+                err.warning("long posts keep their shortened text"),
+            ),
         }
         Notes::new(notes)
     }
@@ -431,7 +476,7 @@ impl Archive {
                 evidence.account.get_or_insert(rec);
                 Ok(ControlFlow::Continue(()))
             });
-        self.warn_optional(account);
+        self.warn_optional(Topic::Owner, account);
         let changes = self.each_record::<NameChangeRecord, ArchiveError>(
             Kind::ScreenNameChange,
             "screenNameChange",
@@ -440,11 +485,13 @@ impl Archive {
                 Ok(ControlFlow::Continue(()))
             },
         );
-        self.warn_optional(changes);
+        self.warn_optional(Topic::Owner, changes);
         if self.layout == Layout::Grailbird {
             let mut warnings = Vec::new();
             evidence.details = grailbird::user_details(&self.source, &mut warnings);
-            warnings.into_iter().for_each(|w| self.warn(w));
+            warnings
+                .into_iter()
+                .for_each(|w| self.warn(Topic::Owner, w));
         }
         evidence.merge()
     }
@@ -465,7 +512,7 @@ impl Archive {
                     Ok(ControlFlow::Break(()))
                 },
             );
-            self.warn_optional(read)?;
+            self.warn_optional(Topic::Owner, read)?;
             let dir = self.manifest.as_ref().and_then(Manifest::profile_media_dir);
             let dirs = vec![dir.unwrap_or_else(|| "data/profile_media".into())];
             let id = self
@@ -480,22 +527,22 @@ impl Archive {
     }
 
     /// Turns the error of an optional file into a warning.
-    fn warn_optional<T>(&self, result: Result<T, ArchiveError>) -> Option<T> {
+    fn warn_optional<T>(&self, topic: Topic, result: Result<T, ArchiveError>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(err) => {
-                self.warn(err.warning("it was skipped"));
+                self.warn(topic, err.warning("it was skipped"));
                 None
             }
         }
     }
 
     /// Records a warning once.
-    fn warn(&self, message: String) {
+    fn warn(&self, topic: Topic, message: String) {
         if let Ok(mut warnings) = self.warnings.lock()
-            && !warnings.contains(&message)
+            && !warnings.iter().any(|(_, w)| *w == message)
         {
-            warnings.push(message);
+            warnings.push((topic, message));
         }
     }
 
@@ -503,15 +550,15 @@ impl Archive {
     fn count_optional(&self, kind: Kind, key: &str) -> u64 {
         let counts = self
             .each_record::<IgnoredAny, ArchiveError>(kind, key, |_| Ok(ControlFlow::Continue(())));
-        let Some(counts) = self.warn_optional(counts) else {
+        let Some(counts) = self.warn_optional(kind.topic(), counts) else {
             return 0;
         };
-        self.check_counts(&counts);
+        self.check_counts(kind.topic(), &counts);
         counts.iter().map(|(_, n)| n).sum()
     }
 
     /// Warns where a file holds another number of records than the manifest lists.
-    fn check_counts(&self, counts: &[(Part, u64)]) {
+    fn check_counts(&self, topic: Topic, counts: &[(Part, u64)]) {
         for (part, found) in counts {
             if let Some(expected) = part.expected
                 && expected != *found
@@ -521,10 +568,13 @@ impl Archive {
                 } else {
                     "manifest.js"
                 };
-                self.warn(format!(
-                    "{} holds {found} records but {source} lists {expected}",
-                    self.source.place_of(&part.name)
-                ));
+                self.warn(
+                    topic,
+                    format!(
+                        "{} holds {found} records but {source} lists {expected}",
+                        self.source.place_of(&part.name)
+                    ),
+                );
             }
         }
     }
@@ -601,7 +651,7 @@ fn missing_parts(
     files: &FileSet,
     tweet_parts: &[Part],
     layout: Layout,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<(Topic, String)>,
 ) {
     let listing = if layout == Layout::Grailbird {
         "tweet_index.js"
@@ -611,24 +661,23 @@ fn missing_parts(
     let others = Kind::ALL
         .iter()
         .filter(|&&k| k != Kind::Tweets)
-        .flat_map(|&k| files.parts(k));
+        .flat_map(|&k| files.parts(k).iter().map(move |p| (k, p)));
     let stand_in = grailbird::csv_part(source, layout)
         .map(|csv| format!(", so its tweets were read from {} instead", csv.name))
         .unwrap_or_default();
     for part in tweet_parts.iter() {
         if !part.present {
-            warnings.push(format!(
-                "{} is listed in {listing} but missing from the archive{stand_in}",
-                source.place_of(&part.name)
-            ));
+            let place = source.place_of(&part.name);
+            let text =
+                format!("{place} is listed in {listing} but missing from the archive{stand_in}");
+            warnings.push((Topic::Tweets, text));
         }
     }
-    for part in others {
+    for (kind, part) in others {
         if !part.present {
-            warnings.push(format!(
-                "{} is listed in {listing} but missing from the archive",
-                source.place_of(&part.name)
-            ));
+            let place = source.place_of(&part.name);
+            let text = format!("{place} is listed in {listing} but missing from the archive");
+            warnings.push((kind.topic(), text));
         }
     }
 }

@@ -19,7 +19,7 @@ fn exported(path: &std::path::Path) -> Vec<Value> {
         .collect()
 }
 
-fn by_id<'a>(tweets: &'a [Value], id: u64) -> &'a Value {
+fn by_id(tweets: &[Value], id: u64) -> &Value {
     let id = id.to_string();
     tweets
         .iter()
@@ -221,5 +221,21 @@ fn an_archive_without_any_tweets_file_says_so() {
             .any(|w| w.contains("no-tweets.zip has no tweets file")
                 && w.ends_with("so it shows no tweets")),
         "{w:#?}"
+    );
+}
+
+#[test]
+fn inspect_writes_singulars_for_one() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/grailbird-archive.zip");
+    let out = run(&["inspect", path.to_str().expect("utf-8")]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("            1 reply (1 in own threads), 1 retweet, 0 quotes\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("            0 long posts; left out"),
+        "{text}"
     );
 }
