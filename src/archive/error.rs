@@ -57,7 +57,7 @@ pub enum ArchiveError {
     )]
     NotAZip { path: PathBuf },
 
-    #[error("{} is a damaged zip file ({detail}); download the archive again", path.display())]
+    #[error("{} is a damaged zip file ({detail}): download the archive again", path.display())]
     CorruptZip { path: PathBuf, detail: String },
 
     #[error(
@@ -70,10 +70,10 @@ pub enum ArchiveError {
     #[error("{} has no account information (no manifest.js, account.js or user_details.js)", path.display())]
     NoAccount { path: PathBuf },
 
-    #[error("{place} is cut off at byte {}: the file is truncated; download the archive again", thousands(*at))]
+    #[error("{place} is cut off at byte {}: download the archive again", thousands(*at))]
     Truncated { place: Place, at: u64 },
 
-    #[error("{place} is empty (0 bytes): the file is truncated; download the archive again")]
+    #[error("{place} is empty (0 bytes): download the archive again")]
     Empty { place: Place },
 
     #[error("{place} is not valid at byte {} (record {}): {detail}", thousands(*at), thousands(*record))]
@@ -87,7 +87,7 @@ pub enum ArchiveError {
     #[error("{place} is not valid: {detail}")]
     Malformed { place: Place, detail: String },
 
-    #[error("{place} is not UTF-8 text (bad byte at {}); was it re-saved in another encoding?", thousands(*at))]
+    #[error("{place} is not UTF-8 text (bad byte at {}): was it re-saved in another encoding?", thousands(*at))]
     NotUtf8 { place: Place, at: u64 },
 
     #[error("{place} does not start with an assignment like `window.YTD.tweets.part0 = [`")]
@@ -102,10 +102,10 @@ pub enum ArchiveError {
     #[error("{place} has a record of more than {} MB at byte {}, far more than any real archive holds", limit / 1_000_000, thousands(*at))]
     RecordTooLarge { place: Place, at: u64, limit: u64 },
 
-    #[error("{place} is damaged ({detail}); download the archive again")]
+    #[error("{place} is damaged ({detail}): download the archive again")]
     Damaged { place: Place, detail: String },
 
-    #[error("{place} is cut off in the row at line {}: the file is truncated; download the archive again", thousands(*line))]
+    #[error("{place} is cut off in the row at line {}: download the archive again", thousands(*line))]
     CsvTruncated { place: Place, line: u64 },
 
     #[error("{place} is not valid at line {}: {detail}", thousands(*line))]
@@ -117,6 +117,12 @@ pub enum ArchiveError {
 
     #[error("cannot read {place}: {source}")]
     ReadEntry { place: Place, source: io::Error },
+
+    /// A circle or deleted tweets file that cannot be read: no tweet may be handed out then.
+    #[error(
+        "{problem}, so {what} tweets cannot be told apart from public ones: download the archive again"
+    )]
+    Unsafe { problem: String, what: &'static str },
 }
 
 impl ArchiveError {
@@ -161,6 +167,33 @@ impl ArchiveError {
         }
     }
 
+    /// The problem without the advice some messages end with: what a warning starts with.
+    pub(crate) fn problem(&self) -> String {
+        match self {
+            Self::CorruptZip { path, detail } => {
+                format!("{} is a damaged zip file ({detail})", path.display())
+            }
+            Self::Truncated { place, at } => {
+                format!("{place} is cut off at byte {}", thousands(*at))
+            }
+            Self::Empty { place } => format!("{place} is empty (0 bytes)"),
+            Self::NotUtf8 { place, at } => {
+                format!("{place} is not UTF-8 text (bad byte at {})", thousands(*at))
+            }
+            Self::Damaged { place, detail } => format!("{place} is damaged ({detail})"),
+            Self::CsvTruncated { place, line } => {
+                format!("{place} is cut off in the row at line {}", thousands(*line))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// A warning in one sentence: the problem, then what the reader did about it
+    /// (`consequence`, e.g. "it was skipped").
+    pub(crate) fn warning(&self, consequence: &str) -> String {
+        format!("{}, so {consequence}", self.problem())
+    }
+
     /// The file inside the archive this error is about, if it is about one.
     pub fn place(&self) -> Option<&Place> {
         match self {
@@ -194,8 +227,12 @@ mod tests {
         };
         assert_eq!(
             err.to_string(),
-            "data/tweets.js in x/archive.zip is cut off at byte 1,048,576: the file is \
-             truncated; download the archive again"
+            "data/tweets.js in x/archive.zip is cut off at byte 1,048,576: download the \
+             archive again"
+        );
+        assert_eq!(
+            err.warning("it was skipped"),
+            "data/tweets.js in x/archive.zip is cut off at byte 1,048,576, so it was skipped"
         );
     }
 

@@ -1,8 +1,9 @@
 //! Which file holds what: the layout of an archive and the parts of each data type.
 //!
-//! With a `manifest.js` the manifest is the authority (its file list and counts); without one,
-//! files are found by name (`tweets.js`, `tweets-part1.js`…, or `tweet.js`, `tweet-part1.js`…).
-//! Everything else in the archive is ignored.
+//! With a `manifest.js` the manifest gives the file list and counts; without one, files are
+//! found by name (`tweets.js`, `tweets-part1.js`…, or `tweet.js`, `tweet-part1.js`…). A file
+//! found by name that the manifest leaves out is read too, after the listed ones (the caller
+//! warns about it). Everything else in the archive is ignored.
 
 use serde::Serialize;
 
@@ -103,6 +104,45 @@ impl Kind {
     }
 }
 
+/// What a warning is about, so that a command can show only the warnings that concern what
+/// it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// The archive as a whole (its manifest, its zip).
+    Archive,
+    /// Tweets and the files that decide which tweets are public (notes, circle, deleted,
+    /// media).
+    Tweets,
+    /// The owner's account, past usernames and profile.
+    Owner,
+    Following,
+    Followers,
+    Blocks,
+    Mutes,
+    Likes,
+    Lists,
+}
+
+impl Kind {
+    /// What a warning about a file of this kind is about.
+    pub fn topic(self) -> Topic {
+        match self {
+            Kind::Tweets
+            | Kind::NoteTweet
+            | Kind::CircleTweet
+            | Kind::DeletedTweets
+            | Kind::TweetHeaders => Topic::Tweets,
+            Kind::Account | Kind::Profile | Kind::ScreenNameChange => Topic::Owner,
+            Kind::Following => Topic::Following,
+            Kind::Follower => Topic::Followers,
+            Kind::Block => Topic::Blocks,
+            Kind::Mute => Topic::Mutes,
+            Kind::Like => Topic::Likes,
+            Kind::ListsCreated | Kind::ListsMember | Kind::ListsSubscribed => Topic::Lists,
+        }
+    }
+}
+
 /// One file of a data type: its root-relative name, whether it is there, and the record
 /// count the manifest announced for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,23 +156,37 @@ pub struct Part {
 #[derive(Debug, Default)]
 pub struct FileSet {
     parts: Vec<(Kind, Vec<Part>)>,
+    /// Files found by name that the manifest does not list (they are in `parts` too).
+    unlisted: Vec<(Kind, String)>,
 }
 
 impl FileSet {
     /// Finds the files of every kind, from the manifest when there is one.
     pub fn discover(source: &Source, manifest: Option<&Manifest>) -> Self {
+        let mut unlisted = Vec::new();
         let parts = Kind::ALL
             .iter()
             .map(|&kind| {
-                let listed = manifest.and_then(|m| m.files(kind.names().0));
-                let parts = match listed {
-                    Some(files) => from_manifest(source, files),
-                    None => by_name(source, kind.names().1),
+                let found = by_name(source, kind.names().1);
+                let Some(files) = manifest.and_then(|m| m.files(kind.names().0)) else {
+                    return (kind, found);
                 };
+                let mut parts = from_manifest(source, files);
+                for part in found {
+                    if !parts.iter().any(|p| p.name == part.name) {
+                        unlisted.push((kind, part.name.clone()));
+                        parts.push(part);
+                    }
+                }
                 (kind, parts)
             })
             .collect();
-        Self { parts }
+        Self { parts, unlisted }
+    }
+
+    /// Files read although the manifest does not list them.
+    pub fn unlisted(&self) -> &[(Kind, String)] {
+        &self.unlisted
     }
 
     /// The files of one kind (present or not), in reading order.

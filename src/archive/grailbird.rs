@@ -115,7 +115,7 @@ fn read_small<T: serde::de::DeserializeOwned>(
     let (values, warning) = match result {
         Ok(ok) => ok,
         Err(err) => {
-            warnings.push(format!("{err}; it was skipped"));
+            warnings.push(err.warning("it was skipped"));
             return Vec::new();
         }
     };

@@ -16,6 +16,8 @@
 //! archive.summary() -> Result<Summary, ArchiveError>   // what `inspect` prints
 //! archive.read_file(name, |reader| …)               // e.g. a MediaRef's `file`
 //! archive.warnings() -> Vec<String>                  // problems met so far, one sentence each
+//! archive.warnings_about(&[Topic]) -> Vec<String>  // those about these topics (and the archive)
+//! archive.holds(Topic) -> bool                      // whether the layout has files of a topic
 //! ```
 //!
 //! `E` is the caller's error type (anything `From<ArchiveError>`, e.g. `anyhow::Error`).
@@ -25,8 +27,9 @@
 //! chronological.
 //!
 //! Damaged optional files (likes, lists, the owner's files…) become warnings; damaged tweet
-//! files and anything that makes the tweets unsafe to use (an unreadable
-//! `twitter-circle-tweet.js`) are errors.
+//! files and anything that makes the tweets unsafe to use (an unreadable or missing
+//! `twitter-circle-tweet.js` or `deleted-tweets.js`) are errors, for `summary` too: a count of
+//! public tweets that may hold private ones would be wrong.
 
 mod account;
 mod csvtweets;
@@ -61,7 +64,7 @@ use serde::de::IgnoredAny;
 
 pub use account::Account;
 pub use error::{ArchiveError, Place};
-pub use files::Layout;
+pub use files::{Layout, Topic};
 pub use media::{MediaKind, MediaRef};
 pub use profile::OwnerProfile;
 pub use relations::{Like, ListRef, ListRole, Relation};
@@ -93,21 +96,32 @@ pub struct Archive {
     account: Option<Account>,
     profile: Option<OwnerProfile>,
     media: MediaIndex,
-    warnings: Mutex<Vec<String>>,
+    warnings: Mutex<Vec<(Topic, String)>>,
 }
 
 impl Archive {
     /// Opens an archive: a `.zip` file, its unpacked folder, or that folder's `data/`.
     pub fn open(path: &Path) -> Result<Self, ArchiveError> {
         let source = Source::open(path)?;
-        let mut warnings = Vec::new();
-        let manifest = read_manifest(&source, &mut warnings);
+        let mut general = Vec::new();
+        let manifest = read_manifest(&source, &mut general);
+        let mut warnings: Vec<(Topic, String)> =
+            general.into_iter().map(|w| (Topic::Archive, w)).collect();
         let files = FileSet::discover(&source, manifest.as_ref());
+        let mut about_tweets = Vec::new();
         let (layout, tweet_parts, expected_total) =
-            pick_layout(&source, &files, manifest.is_some(), &mut warnings)?;
+            pick_layout(&source, &files, manifest.is_some(), &mut about_tweets)?;
         let tweets_csv = grailbird::csv_part(&source, layout);
         missing_parts(&source, &files, &tweet_parts, layout, &mut warnings);
-        let media = media_index(&source, manifest.as_ref(), layout, &mut warnings);
+        for (kind, name) in files.unlisted() {
+            let place = source.place_of(name);
+            let text = format!(
+                "{place} is in the archive but not listed in manifest.js, so it was read anyway"
+            );
+            warnings.push((kind.topic(), text));
+        }
+        let media = media_index(&source, manifest.as_ref(), layout, &mut about_tweets);
+        warnings.extend(about_tweets.into_iter().map(|w| (Topic::Tweets, w)));
         let mut archive = Self {
             source,
             layout,
@@ -151,7 +165,37 @@ impl Archive {
 
     /// Problems met so far (while opening and reading), one sentence each, without repeats.
     pub fn warnings(&self) -> Vec<String> {
-        self.warnings.lock().map(|w| w.clone()).unwrap_or_default()
+        self.warnings_where(|_| true)
+    }
+
+    /// The warnings about `topics`, and those about the archive as a whole: what a command
+    /// that writes only some records shows.
+    pub fn warnings_about(&self, topics: &[Topic]) -> Vec<String> {
+        self.warnings_where(|t| t == Topic::Archive || topics.contains(&t))
+    }
+
+    fn warnings_where(&self, keep: impl Fn(Topic) -> bool) -> Vec<String> {
+        let Ok(warnings) = self.warnings.lock() else {
+            return Vec::new();
+        };
+        warnings
+            .iter()
+            .filter(|(topic, _)| keep(*topic))
+            .map(|(_, text)| text.clone())
+            .collect()
+    }
+
+    /// True when the archive has (or its manifest lists) a file of `topic`: a Grailbird
+    /// archive, for one, holds no follows, blocks, mutes, likes or lists.
+    pub fn holds(&self, topic: Topic) -> bool {
+        match topic {
+            Topic::Archive => true,
+            Topic::Tweets => !self.tweet_parts.is_empty() || self.tweets_csv.is_some(),
+            Topic::Owner => self.account.is_some(),
+            _ => Kind::ALL
+                .iter()
+                .any(|k| k.topic() == topic && !self.files.parts(*k).is_empty()),
+        }
     }
 
     /// The number of files in the tweet media folder(s).
@@ -229,7 +273,8 @@ impl Archive {
         Ok(count)
     }
 
-    /// Streams the liked tweets; returns how many were handed out.
+    /// Streams the liked tweets, their text with HTML entities decoded (as in tweets); returns
+    /// how many were handed out.
     pub fn for_each_like<E>(
         &self,
         mut f: impl FnMut(Like) -> Result<ControlFlow<()>, E>,
@@ -238,8 +283,9 @@ impl Archive {
         E: From<ArchiveError>,
     {
         let mut count = 0;
-        self.each_record::<Like, E>(Kind::Like, "like", |like| {
+        self.each_record::<Like, E>(Kind::Like, "like", |mut like| {
             count += 1;
+            like.full_text = like.full_text.map(|t| text::decode_html(&t));
             f(like)
         })?;
         Ok(count)
@@ -265,7 +311,7 @@ impl Archive {
     where
         E: From<ArchiveError>,
     {
-        let hidden = self.hidden(true)?;
+        let hidden = self.hidden()?;
         let mut notes = self.notes();
         let names = self.owner_names();
         let owner = tweet::Owner {
@@ -289,7 +335,10 @@ impl Archive {
                 tweet::normalise(raw, id, created, text, owner, &self.media, note)
             };
         let stats = tweets::scan(input, convert, f)?;
-        stats.warnings.into_iter().for_each(|w| self.warn(w));
+        stats
+            .warnings
+            .into_iter()
+            .for_each(|w| self.warn(Topic::Tweets, w));
         Ok(())
     }
 
@@ -316,7 +365,7 @@ impl Archive {
                 Ok(flow)
             })?;
             if let Some(warning) = outcome.warning {
-                self.warn(warning);
+                self.warn(kind.topic(), warning);
             }
             counts.push((part.clone(), outcome.count));
             if stopped {
@@ -326,22 +375,40 @@ impl Archive {
         Ok(counts)
     }
 
-    /// Circle and deleted tweet ids. An unreadable circle file is an error when `strict`
-    /// (those tweets must never leak), a warning otherwise.
-    fn hidden(&self, strict: bool) -> Result<Hidden, ArchiveError> {
-        let mut hidden = Hidden::default();
-        match self.tweet_ids(Kind::CircleTweet) {
-            Ok(ids) => hidden.circle = ids,
-            Err(err) if strict => return Err(err),
-            Err(err) => self.warn(format!(
-                "{err}; Twitter Circle tweets could not be left out"
-            )),
+    /// Circle and deleted tweet ids. A file of either that is there but unreadable, or that
+    /// the manifest lists with tweets but the archive lacks, is an error: those tweets would
+    /// otherwise pass for public ones.
+    fn hidden(&self) -> Result<Hidden, ArchiveError> {
+        Ok(Hidden {
+            circle: self.hidden_ids(Kind::CircleTweet, "Twitter Circle")?,
+            deleted: self.hidden_ids(Kind::DeletedTweets, "deleted")?,
+        })
+    }
+
+    fn hidden_ids(&self, kind: Kind, what: &'static str) -> Result<HashSet<String>, ArchiveError> {
+        let listing = if self.layout == Layout::Grailbird {
+            "tweet_index.js"
+        } else {
+            "manifest.js"
+        };
+        let lost = self
+            .files
+            .parts(kind)
+            .iter()
+            .find(|p| !p.present && p.expected != Some(0));
+        if let Some(part) = lost {
+            return Err(ArchiveError::Unsafe {
+                problem: format!(
+                    "{} is listed in {listing} but missing from the archive",
+                    self.source.place_of(&part.name)
+                ),
+                what,
+            });
         }
-        match self.tweet_ids(Kind::DeletedTweets) {
-            Ok(ids) => hidden.deleted = ids,
-            Err(err) => self.warn(format!("{err}; deleted tweets could not be recognised")),
-        }
-        Ok(hidden)
+        self.tweet_ids(kind).map_err(|err| ArchiveError::Unsafe {
+            problem: err.problem(),
+            what,
+        })
     }
 
     /// The ids in a tweet-shaped file (circle or deleted tweets), records wrapped or not.
@@ -365,7 +432,7 @@ impl Archive {
             ids.extend(found);
             Ok(ControlFlow::Continue(()))
         })?;
-        self.check_counts(&counts);
+        self.check_counts(Topic::Tweets, &counts);
         Ok(ids)
     }
 
@@ -378,8 +445,11 @@ impl Archive {
                 Ok(ControlFlow::Continue(()))
             });
         match result {
-            Ok(counts) => self.check_counts(&counts),
-            Err(err) => self.warn(format!("{err}; long posts keep their shortened text")),
+            Ok(counts) => self.check_counts(Topic::Tweets, &counts),
+            Err(err) => self.warn(
+                Topic::Tweets,
+                err.warning("long posts keep their shortened text"),
+            ),
         }
         Notes::new(notes)
     }
@@ -406,7 +476,7 @@ impl Archive {
                 evidence.account.get_or_insert(rec);
                 Ok(ControlFlow::Continue(()))
             });
-        self.warn_optional(account);
+        self.warn_optional(Topic::Owner, account);
         let changes = self.each_record::<NameChangeRecord, ArchiveError>(
             Kind::ScreenNameChange,
             "screenNameChange",
@@ -415,11 +485,13 @@ impl Archive {
                 Ok(ControlFlow::Continue(()))
             },
         );
-        self.warn_optional(changes);
+        self.warn_optional(Topic::Owner, changes);
         if self.layout == Layout::Grailbird {
             let mut warnings = Vec::new();
             evidence.details = grailbird::user_details(&self.source, &mut warnings);
-            warnings.into_iter().for_each(|w| self.warn(w));
+            warnings
+                .into_iter()
+                .for_each(|w| self.warn(Topic::Owner, w));
         }
         evidence.merge()
     }
@@ -440,7 +512,7 @@ impl Archive {
                     Ok(ControlFlow::Break(()))
                 },
             );
-            self.warn_optional(read)?;
+            self.warn_optional(Topic::Owner, read)?;
             let dir = self.manifest.as_ref().and_then(Manifest::profile_media_dir);
             let dirs = vec![dir.unwrap_or_else(|| "data/profile_media".into())];
             let id = self
@@ -455,22 +527,22 @@ impl Archive {
     }
 
     /// Turns the error of an optional file into a warning.
-    fn warn_optional<T>(&self, result: Result<T, ArchiveError>) -> Option<T> {
+    fn warn_optional<T>(&self, topic: Topic, result: Result<T, ArchiveError>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(err) => {
-                self.warn(format!("{err}; it was skipped"));
+                self.warn(topic, err.warning("it was skipped"));
                 None
             }
         }
     }
 
     /// Records a warning once.
-    fn warn(&self, message: String) {
+    fn warn(&self, topic: Topic, message: String) {
         if let Ok(mut warnings) = self.warnings.lock()
-            && !warnings.contains(&message)
+            && !warnings.iter().any(|(_, w)| *w == message)
         {
-            warnings.push(message);
+            warnings.push((topic, message));
         }
     }
 
@@ -478,15 +550,15 @@ impl Archive {
     fn count_optional(&self, kind: Kind, key: &str) -> u64 {
         let counts = self
             .each_record::<IgnoredAny, ArchiveError>(kind, key, |_| Ok(ControlFlow::Continue(())));
-        let Some(counts) = self.warn_optional(counts) else {
+        let Some(counts) = self.warn_optional(kind.topic(), counts) else {
             return 0;
         };
-        self.check_counts(&counts);
+        self.check_counts(kind.topic(), &counts);
         counts.iter().map(|(_, n)| n).sum()
     }
 
     /// Warns where a file holds another number of records than the manifest lists.
-    fn check_counts(&self, counts: &[(Part, u64)]) {
+    fn check_counts(&self, topic: Topic, counts: &[(Part, u64)]) {
         for (part, found) in counts {
             if let Some(expected) = part.expected
                 && expected != *found
@@ -496,10 +568,13 @@ impl Archive {
                 } else {
                     "manifest.js"
                 };
-                self.warn(format!(
-                    "{} holds {found} records but {source} lists {expected}",
-                    self.source.place_of(&part.name)
-                ));
+                self.warn(
+                    topic,
+                    format!(
+                        "{} holds {found} records but {source} lists {expected}",
+                        self.source.place_of(&part.name)
+                    ),
+                );
             }
         }
     }
@@ -526,7 +601,7 @@ fn read_manifest(source: &Source, warnings: &mut Vec<String>) -> Option<Manifest
     match result {
         Ok(manifest) => Some(manifest),
         Err(err) => {
-            warnings.push(format!("{err}; files were found by name instead"));
+            warnings.push(err.warning("files were found by name instead"));
             None
         }
     }
@@ -551,6 +626,13 @@ fn pick_layout(
     let any_ytd = Kind::ALL.iter().any(|&k| files.has(k));
     if has_manifest || any_ytd {
         // An archive without tweets (or with tweet files X left out): the era decides.
+        if files.parts(Kind::Tweets).is_empty() {
+            warnings.push(format!(
+                "{} has no tweets file (data/tweets.js, data/tweet.js or a part of them), so it \
+                 shows no tweets",
+                source.path().display()
+            ));
+        }
         let layout = if has_manifest {
             Layout::YtdTweets
         } else {
@@ -569,7 +651,7 @@ fn missing_parts(
     files: &FileSet,
     tweet_parts: &[Part],
     layout: Layout,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<(Topic, String)>,
 ) {
     let listing = if layout == Layout::Grailbird {
         "tweet_index.js"
@@ -579,24 +661,23 @@ fn missing_parts(
     let others = Kind::ALL
         .iter()
         .filter(|&&k| k != Kind::Tweets)
-        .flat_map(|&k| files.parts(k));
+        .flat_map(|&k| files.parts(k).iter().map(move |p| (k, p)));
     let stand_in = grailbird::csv_part(source, layout)
-        .map(|csv| format!("; its tweets were read from {} instead", csv.name))
+        .map(|csv| format!(", so its tweets were read from {} instead", csv.name))
         .unwrap_or_default();
     for part in tweet_parts.iter() {
         if !part.present {
-            warnings.push(format!(
-                "{} is listed in {listing} but missing from the archive{stand_in}",
-                source.place_of(&part.name)
-            ));
+            let place = source.place_of(&part.name);
+            let text =
+                format!("{place} is listed in {listing} but missing from the archive{stand_in}");
+            warnings.push((Topic::Tweets, text));
         }
     }
-    for part in others {
+    for (kind, part) in others {
         if !part.present {
-            warnings.push(format!(
-                "{} is listed in {listing} but missing from the archive",
-                source.place_of(&part.name)
-            ));
+            let place = source.place_of(&part.name);
+            let text = format!("{place} is listed in {listing} but missing from the archive");
+            warnings.push((kind.topic(), text));
         }
     }
 }
@@ -639,7 +720,7 @@ fn media_index(
                 }));
                 dirs.push(entry.name.clone());
             }
-            Err(err) => warnings.push(format!("{err} (its media files are not counted)")),
+            Err(err) => warnings.push(err.warning("its media files are not counted")),
         }
     }
     MediaIndex::new(&dirs, names.iter().map(String::as_str))

@@ -118,7 +118,7 @@ pub fn parse_small(
                 .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
                 .ok_or_else(|| small_error(text, body, place, &err))?;
             let warning = format!(
-                "{place} is not valid JSON (edited by hand?); it was read leniently, check its data"
+                "{place} is not valid JSON (edited by hand?), so it was read leniently: check its data"
             );
             (value, Some(warning))
         }

@@ -42,14 +42,14 @@ pub(crate) struct AccountRef {
 }
 
 /// A liked tweet (`like.js`). The archive has no date for likes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all(deserialize = "camelCase", serialize = "snake_case"))]
 pub struct Like {
     /// The liked tweet's id.
     #[serde(default, deserialize_with = "de::id")]
     #[serde(serialize_with = "ser_id")]
     pub tweet_id: Option<String>,
-    /// Its text, in archives from mid-2019 on.
+    /// Its text (HTML entities decoded), in archives from mid-2019 on.
     #[serde(default)]
     pub full_text: Option<String>,
     /// Its URL, in archives from mid-2019 on.

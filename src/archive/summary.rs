@@ -106,31 +106,39 @@ impl Tally {
     /// The warning about missing media, if any is missing.
     pub fn missing_media_warning(&self) -> Option<String> {
         (self.missing_media > 0).then(|| {
-            format!(
-                "{} media file(s) referenced by tweets are missing from the archive (e.g. {})",
-                self.missing_media,
-                self.missing_examples.join(", ")
-            )
+            let (n, examples) = (self.missing_media, self.missing_examples.join(", "));
+            match n {
+                1 => format!("1 media file referenced by a tweet is missing from the archive ({examples})"),
+                n => format!("{n} media files referenced by tweets are missing from the archive (e.g. {examples})"),
+            }
         })
     }
 }
 
 impl super::Archive {
     /// Reads the whole archive once and summarises it. Damaged optional files become
-    /// warnings; a damaged tweet file is an error.
+    /// warnings; a damaged tweet file, or a circle or deleted tweets file that cannot be read,
+    /// is an error.
     pub fn summary(&self) -> Result<Summary, super::ArchiveError> {
-        let hidden = self.hidden(false)?;
+        let hidden = self.hidden()?;
         let mut notes = self.notes();
         let note_tweets = notes.len() as u64;
         let tally = self.tally_tweets(&hidden, &mut notes)?;
         if notes.unmatched() > 0 {
-            self.warn(format!(
-                "{} long post(s) in note-tweet.js match no tweet; they are not used",
-                notes.unmatched()
-            ));
+            self.warn(
+                super::Topic::Tweets,
+                match notes.unmatched() {
+                    1 => "1 long post in note-tweet.js matches no tweet, so it is not used".into(),
+                    n => {
+                        format!(
+                            "{n} long posts in note-tweet.js match no tweet, so they are not used"
+                        )
+                    }
+                },
+            );
         }
         if let Some(warning) = tally.missing_media_warning() {
-            self.warn(warning);
+            self.warn(super::Topic::Tweets, warning);
         }
         let counts = Counts {
             tweets: tally.tweets,
@@ -198,9 +206,12 @@ impl super::Archive {
                 Some((part.clone(), *n))
             })
             .collect();
-        self.check_counts(&counts);
+        self.check_counts(super::Topic::Tweets, &counts);
         self.check_total(stats.records);
-        stats.warnings.into_iter().for_each(|w| self.warn(w));
+        stats
+            .warnings
+            .into_iter()
+            .for_each(|w| self.warn(super::Topic::Tweets, w));
         Ok(tally)
     }
 
@@ -209,7 +220,7 @@ impl super::Archive {
         if let Some(expected) = self.expected_total
             && expected != read
         {
-            self.warn(format!(
+            self.warn(super::Topic::Tweets, format!(
                 "the archive holds {read} tweets but data/js/payload_details.js lists {expected}"
             ));
         }
@@ -308,7 +319,7 @@ mod tests {
         assert_eq!(t.missing_media, 4);
         let w = t.missing_media_warning().unwrap();
         assert!(
-            w.starts_with("4 media file(s)") && w.contains("50-x.jpg, 10-x.jpg, 90-x.jpg"),
+            w.starts_with("4 media files referenced") && w.contains("50-x.jpg, 10-x.jpg, 90-x.jpg"),
             "{w}"
         );
     }

@@ -17,7 +17,7 @@ use super::date;
 use super::error::ArchiveError;
 use super::files::Part;
 use super::jsfile::{self, Fail, Parsed, Records, Step};
-use super::notes::{Note, Notes};
+use super::notes::{self, Note, Notes};
 use super::rawtweet::{RawTweet, Wrapped};
 use super::source::Source;
 use super::text;
@@ -157,7 +157,7 @@ where
         state.stats.warnings.extend(
             damage
                 .iter()
-                .map(|err| format!("{err}; its tweets were read from {} instead", NAME)),
+                .map(|err| err.warning(&format!("its tweets were read from {NAME} instead"))),
         );
         if state.stats.stopped {
             return Ok(state.stats);
@@ -280,12 +280,18 @@ fn keep<I, E>(
                 "a tweet with an unreadable `created_at`",
             ))
         })?;
-    let note = if state.notes.is_empty() {
+    let note = if state.notes.is_empty() || super::tweet::is_retweet(raw) {
         None
     } else {
+        let links_to_itself = raw.urls().iter().any(|u| {
+            u.expanded_url
+                .as_deref()
+                .is_some_and(|url| notes::is_own_web_link(url, id))
+        });
+        let text = text::decode_html(raw.raw_text());
         state
             .notes
-            .claim(created.timestamp(), &text::decode_html(raw.raw_text()))
+            .claim(created.timestamp(), &text, links_to_itself)
     };
     let item = convert(raw, id, created, note);
     let versions = raw.edit_ids();

@@ -3,7 +3,9 @@
 //!
 //! Records stream from the archive to the output one at a time, so memory stays flat whatever
 //! the archive's size. With `-o FILE` the output goes to a temporary file beside FILE that is
-//! renamed over it only when everything was written: a failure never leaves half a file.
+//! renamed over it only when everything was written: a failure never leaves half a file. A CSV
+//! always starts with its header row, even without records. Only the archive's warnings about
+//! what is exported are shown, plus a note when the archive has no such records at all.
 
 use std::io::{self, Write};
 use std::ops::ControlFlow;
@@ -13,7 +15,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::Env;
-use crate::archive::{Archive, Relation, Tweet};
+use crate::archive::{Archive, ListRef, ListRole, Relation, Topic, Tweet};
 use crate::exit::Outcome;
 
 /// Validated options of this command.
@@ -57,7 +59,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Opens the archive and writes the records; returns the archive's warnings.
+/// Opens the archive and writes the records; returns the warnings about them.
 fn export(config: &Config) -> anyhow::Result<Vec<String>> {
     let archive = Archive::open(&config.archive)?;
     match config.output.as_deref() {
@@ -66,7 +68,64 @@ fn export(config: &Config) -> anyhow::Result<Vec<String>> {
         }
         _ => write(&archive, config, &mut io::stdout().lock())?,
     }
-    Ok(archive.warnings())
+    let topic = config.what.topic();
+    let mut warnings = archive.warnings_about(&config.what.topics());
+    if !archive.holds(topic) {
+        warnings.push(lacking(&archive, config.what));
+    }
+    Ok(warnings)
+}
+
+/// The note for an archive without any file of what is exported.
+fn lacking(archive: &Archive, what: What) -> String {
+    let name = what.name();
+    if archive.layout() == crate::archive::Layout::Grailbird {
+        format!(
+            "a Grailbird archive (before 2019) holds only tweets, so it has no {name} to export"
+        )
+    } else {
+        format!(
+            "{} has no file of {name}, so there are none to export",
+            archive.path().display()
+        )
+    }
+}
+
+impl What {
+    /// What the archive's warnings about these records are about.
+    fn topic(self) -> Topic {
+        match self {
+            What::Following => Topic::Following,
+            What::Followers => Topic::Followers,
+            What::Blocks => Topic::Blocks,
+            What::Mutes => Topic::Mutes,
+            What::Tweets => Topic::Tweets,
+            What::Likes => Topic::Likes,
+            What::Lists => Topic::Lists,
+        }
+    }
+
+    /// The warning topics that concern these records: tweets also depend on the owner (whose
+    /// own threads are told by the account id and past usernames).
+    fn topics(self) -> Vec<Topic> {
+        match self {
+            What::Tweets => vec![Topic::Tweets, Topic::Owner],
+            other => vec![other.topic()],
+        }
+    }
+
+    /// The records in a sentence: "follows", "likes".
+    fn name(self) -> &'static str {
+        match self {
+            What::Following => "follows",
+            What::Followers => "followers",
+            What::Blocks => "blocks",
+            What::Mutes => "mutes",
+            What::Tweets => "tweets",
+            What::Likes => "likes",
+            What::Lists => "lists",
+        }
+    }
 }
 
 /// Writes the chosen records in the chosen format.
@@ -77,26 +136,35 @@ fn write(archive: &Archive, config: &Config, out: &mut dyn Write) -> anyhow::Res
         What::Followers => ids(archive, Relation::Followers, &mut sink)?,
         What::Blocks => ids(archive, Relation::Blocks, &mut sink)?,
         What::Mutes => ids(archive, Relation::Mutes, &mut sink)?,
-        What::Tweets => archive.for_each_tweet::<anyhow::Error>(|tweet| {
-            sink.record(&tweet, || TweetRow::from(&tweet))?;
-            Ok(ControlFlow::Continue(()))
-        })?,
+        What::Tweets => {
+            archive.for_each_tweet::<anyhow::Error>(|tweet| {
+                sink.record(&tweet, || TweetRow::from(&tweet))?;
+                Ok(ControlFlow::Continue(()))
+            })?;
+            return sink.finish(&TweetRow::default());
+        }
         What::Likes => {
             archive.for_each_like::<anyhow::Error>(|like| {
                 sink.record(&like, || like.clone())?;
                 Ok(ControlFlow::Continue(()))
             })?;
+            return sink.finish(&crate::archive::Like::default());
         }
         What::Lists => {
             for list in archive.lists()? {
                 sink.record(&list, || list.clone())?;
             }
+            let example = ListRef {
+                role: ListRole::Created,
+                url: String::new(),
+            };
+            return sink.finish(&example);
         }
     }
-    sink.finish()
+    sink.finish(&IdRow::default())
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Default)]
 struct IdRow {
     account_id: String,
 }
@@ -111,7 +179,7 @@ fn ids(archive: &Archive, relation: Relation, sink: &mut Sink<'_>) -> anyhow::Re
 }
 
 /// A tweet flattened for CSV: lists become space-separated cells.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct TweetRow<'a> {
     id: &'a str,
     created_at: String,
@@ -163,7 +231,10 @@ enum Sink<'w> {
         first: bool,
     },
     Jsonl(io::BufWriter<&'w mut dyn Write>),
-    Csv(Box<csv::Writer<&'w mut dyn Write>>),
+    Csv {
+        out: Box<csv::Writer<&'w mut dyn Write>>,
+        empty: bool,
+    },
 }
 
 impl<'w> Sink<'w> {
@@ -174,7 +245,10 @@ impl<'w> Sink<'w> {
                 first: true,
             },
             Format::Jsonl => Sink::Jsonl(io::BufWriter::new(out)),
-            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+            Format::Csv => Sink::Csv {
+                out: Box::new(csv::Writer::from_writer(out)),
+                empty: true,
+            },
         }
     }
 
@@ -194,22 +268,43 @@ impl<'w> Sink<'w> {
                 serde_json::to_writer(&mut *out, full).map_err(io::Error::from)?;
                 out.write_all(b"\n")?;
             }
-            Sink::Csv(out) => out.serialize(flat()).map_err(csv_error)?,
+            Sink::Csv { out, empty } => {
+                out.serialize(flat()).map_err(csv_error)?;
+                *empty = false;
+            }
         }
         Ok(())
     }
 
-    fn finish(self) -> anyhow::Result<()> {
+    /// Ends the output. A CSV without records still gets the header row, taken from
+    /// `example` (a flat record of the kind written).
+    fn finish<F: Serialize>(self, example: &F) -> anyhow::Result<()> {
         match self {
             Sink::Json { mut out, first } => {
                 out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
                 out.flush()?;
             }
             Sink::Jsonl(mut out) => out.flush()?,
-            Sink::Csv(mut out) => out.flush()?,
+            Sink::Csv { mut out, empty } => {
+                if empty {
+                    out.write_record(&csv_header(example)?).map_err(csv_error)?;
+                }
+                out.flush()?;
+            }
         }
         Ok(())
     }
+}
+
+/// The header row the CSV writer makes for records like `example`.
+fn csv_header<F: Serialize>(example: &F) -> anyhow::Result<csv::StringRecord> {
+    let mut probe = csv::Writer::from_writer(Vec::new());
+    probe.serialize(example).map_err(csv_error)?;
+    let bytes = probe
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))?;
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    Ok(reader.headers().map_err(csv_error)?.clone())
 }
 
 /// Keeps a CSV write failure an `io::Error` (a closed pipe is then recognised as such).
@@ -234,13 +329,20 @@ fn write_atomically(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> anyhow::Result<()> {
         let mut file = std::fs::File::create(&temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
+            .with_context(|| format!("cannot write {}", path.display()))?;
         write(&mut file)?;
         file.sync_all()
-            .with_context(|| format!("cannot write {}", temp.display()))?;
+            .with_context(|| format!("cannot write {}", path.display()))?;
         std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
     })();

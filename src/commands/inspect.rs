@@ -54,12 +54,17 @@ pub fn human(path: &std::path::Path, s: &Summary) -> String {
     };
     text.push_str(&format!("Tweets      {}{dates}\n", c.tweets));
     text.push_str(&format!(
-        "            {} replies ({} in own threads), {} retweets, {} quotes\n",
-        c.replies, c.self_replies, c.retweets, c.quotes
+        "            {} ({} in own threads), {}, {}\n",
+        count(c.replies, "reply", "replies"),
+        c.self_replies,
+        count(c.retweets, "retweet", "retweets"),
+        count(c.quotes, "quote", "quotes"),
     ));
     text.push_str(&format!(
-        "            {} long posts; left out: {} circle, {} deleted\n",
-        c.note_tweets, c.circle_tweets, c.deleted_tweets
+        "            {}; left out: {} circle, {} deleted\n",
+        count(c.note_tweets, "long post", "long posts"),
+        c.circle_tweets,
+        c.deleted_tweets
     ));
     text.push_str(&format!(
         "Following   {}\nFollowers   {}\n",
@@ -81,6 +86,11 @@ pub fn human(path: &std::path::Path, s: &Summary) -> String {
         }
     }
     text
+}
+
+/// `n` and the noun in the singular or plural: "1 reply", "2 replies".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Bio, website, location and avatar, one line each, only those the archive has.

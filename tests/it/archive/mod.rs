@@ -2,7 +2,9 @@
 //! layout, every trap, every kind of damage) and on the committed fixtures.
 
 pub mod builder;
+mod export_edges;
 pub mod scenes;
+mod traps;
 
 use std::path::{Path, PathBuf};
 
@@ -178,7 +180,7 @@ fn the_sample_is_summarised_with_exact_keys_and_counts() {
     let w = warnings(&doc);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
-        w[0].starts_with("1 media file(s) referenced by tweets are missing"),
+        w[0].starts_with("1 media file referenced by a tweet is missing"),
         "{w:?}"
     );
 }
@@ -429,7 +431,7 @@ fn a_2019_export_with_its_traps_reads() {
     let w = warnings(&doc);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
-        w[0].starts_with(&format!("{} media file(s)", expect.missing_media)),
+        w[0].starts_with(&format!("{} media file", expect.missing_media)),
         "{w:?}"
     );
     let lines = export(&zip(dir.path(), "again.zip", &files), "tweets", "jsonl");
@@ -469,7 +471,10 @@ fn media_zipped_inside_the_archive_are_counted_and_found() {
         assert_counts(&doc, &expect);
         let w = warnings(&doc);
         assert_eq!(w.len(), 1, "only the one missing file: {w:?}");
-        assert!(w[0].starts_with("1 media file(s)"), "{w:?}");
+        assert!(
+            w[0].starts_with("1 media file referenced by a tweet"),
+            "{w:?}"
+        );
         let lines = export(path, "tweets", "jsonl");
         assert!(
             lines.contains("tweet_media/tweet_media.zip/1096855061918646276-Old4.png\""),
@@ -849,7 +854,7 @@ fn missing_or_damaged_month_files_are_read_from_tweets_csv() {
     assert!(
         w[0].contains("data/js/tweets/2015_03.js in ")
             && w[0].ends_with(
-                "missing from the archive; its tweets were read from tweets.csv instead"
+                "missing from the archive, so its tweets were read from tweets.csv instead"
             ),
         "{w:?}"
     );
@@ -897,7 +902,7 @@ fn a_bad_tweets_csv_is_one_sentence_naming_file_and_line() {
             "tweets.csv in ",
             "cut.zip",
             "is cut off in the row at line 7",
-            "truncated",
+            "download the archive again",
         ],
     );
     let mut bad = files.clone();
