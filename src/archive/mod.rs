@@ -312,6 +312,44 @@ impl Archive {
         E: From<ArchiveError>,
     {
         let hidden = self.hidden()?;
+        self.scan_tweets(&hidden, f)
+    }
+
+    /// Like [`Archive::for_each_tweet`], for uses that only read the owner's words and never
+    /// publish or export them (`find` looks for names and handles): when the circle or deleted
+    /// tweets file cannot be read, this warns and goes on with every tweet instead of failing.
+    pub fn for_each_own_tweet<E>(
+        &self,
+        f: impl FnMut(Tweet) -> Result<ControlFlow<()>, E>,
+    ) -> Result<(), E>
+    where
+        E: From<ArchiveError>,
+    {
+        let hidden = self.hidden().unwrap_or_else(|err| {
+            let what = match &err {
+                ArchiveError::Unsafe { what, .. } => what,
+                _ => "hidden",
+            };
+            self.warn(
+                Topic::Tweets,
+                format!(
+                    "{}, so {what} tweets are read like the others",
+                    err.problem()
+                ),
+            );
+            Hidden::default()
+        });
+        self.scan_tweets(&hidden, f)
+    }
+
+    fn scan_tweets<E>(
+        &self,
+        hidden: &Hidden,
+        f: impl FnMut(Tweet) -> Result<ControlFlow<()>, E>,
+    ) -> Result<(), E>
+    where
+        E: From<ArchiveError>,
+    {
         let mut notes = self.notes();
         let names = self.owner_names();
         let owner = tweet::Owner {
@@ -325,7 +363,7 @@ impl Archive {
         let input = tweets::ScanInput {
             source: &self.source,
             parts: &self.tweet_parts,
-            hidden: &hidden,
+            hidden,
             notes: &mut notes,
             csv: self.tweets_csv.as_ref(),
         };

@@ -116,7 +116,7 @@ async fn read_archive(path: PathBuf, opts: ExtractOptions) -> anyhow::Result<Fro
         let archive = Archive::open(&path)?;
         let following = archive.following_ids()?;
         let mut clues = ArchiveClues::new(&following, opts);
-        archive.for_each_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
+        archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
             clues.add(&tweet);
             Ok(std::ops::ControlFlow::Continue(()))
         })?;

@@ -148,6 +148,14 @@ fn an_unreadable_circle_or_deleted_file_stops_tweet_output_and_counts() {
         // Lists that do not depend on it still export.
         let ids = export(std::path::Path::new(path), "following", "csv");
         assert_eq!(ids.lines().count() as u64, expect.following + 1);
+        // `find` only reads the owner's words for clues and publishes nothing: it goes on.
+        let out = run(&["find", path, "--offline"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("so {what} tweets are read like the others")),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
