@@ -14,6 +14,7 @@ pub mod exit;
 pub mod fedi;
 pub mod net;
 pub mod paths;
+pub mod stdout;
 pub mod ui;
 
 pub use cli::Cli;

@@ -66,7 +66,7 @@ fn export(config: &Config) -> anyhow::Result<Vec<String>> {
         Some(path) if path != Path::new("-") => {
             write_atomically(path, |out| write(&archive, config, out))?
         }
-        _ => write(&archive, config, &mut io::stdout().lock())?,
+        _ => write(&archive, config, &mut crate::stdout::lock())?,
     }
     let topic = config.what.topic();
     let mut warnings = archive.warnings_about(&config.what.topics());

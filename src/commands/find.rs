@@ -314,7 +314,7 @@ fn progress_of(bar: indicatif::ProgressBar) -> Progress {
 }
 
 fn print(findings: &Findings, config: &Config, env: &Env) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdout::lock();
     match config.output {
         Output::Json => {
             serde_json::to_writer_pretty(&mut out, findings)?;

@@ -58,7 +58,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         bridges: config.bridges,
     };
     let candidates = extract(&text, Field::Text, &opts);
-    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut out = BufWriter::new(crate::stdout::lock());
     write_candidates(&mut out, &candidates, config.json).context("writing the results")?;
     out.flush().context("writing the results")?;
     if candidates.is_empty() {

@@ -27,7 +27,7 @@ pub async fn run(config: Config, _env: &Env) -> anyhow::Result<Outcome> {
     })
     .await
     .context("the archive reader stopped unexpectedly")??;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdout::lock();
     if config.json {
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;

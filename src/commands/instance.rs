@@ -85,7 +85,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         instance,
         rate_limit,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::stdout::lock();
     if config.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;

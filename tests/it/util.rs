@@ -61,3 +61,26 @@ fn a_usage_error_exits_two() {
     let out = run(&["--resolve", "nonsense", "whoami"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_full_disk_behind_standard_output_is_one_plain_sentence() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        return; // only Linux has a device that is always full
+    }
+    let home = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-archive.zip");
+    let out = command(home.path())
+        .args(["inspect", "--json"])
+        .arg(&sample)
+        .stdout(std::fs::File::create(full).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: cannot write to standard output: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
