@@ -33,12 +33,11 @@ fn an_empty_csv_export_still_has_its_header_row() {
     let out = run(&["export", &grailbird, "--what", "lists", "--format", "csv"]);
     assert_eq!(stdout(&out), "role,url\n");
     let dir = tempfile::tempdir().expect("temp dir");
-    let (modern, _) = scenes::sample();
-    let mut files = modern.build();
-    files
-        .files
-        .retain(|(name, _)| !name.starts_with("data/tweets") && name != "data/manifest.js");
-    let path = zip(dir.path(), "no-tweets.zip", &files);
+    let path = zip(
+        dir.path(),
+        "no-tweets.zip",
+        &scenes::sample_without_tweets(),
+    );
     let csv = export(&path, "tweets", "csv");
     assert!(csv.starts_with("id,created_at,text,"), "{csv}");
     assert_eq!(csv.lines().count(), 1, "{csv}");

@@ -102,6 +102,15 @@ const TOPICS: [&str; 12] = [
     "Packing list for the long ride: book, thermos, too many snacks",
 ];
 
+/// The sample's files without any tweets file (no `data/tweets*.js`, no manifest).
+pub fn sample_without_tweets() -> Files {
+    let mut files = sample().0.build();
+    files
+        .files
+        .retain(|(name, _)| !name.starts_with("data/tweets") && name != "data/manifest.js");
+    files
+}
+
 /// The README's sample archive, and what it holds.
 pub fn sample() -> (Modern, Expect) {
     let owner_p = owner();

@@ -215,12 +215,11 @@ fn a_tweets_part_the_manifest_leaves_out_is_read_with_a_warning() {
 #[test]
 fn an_archive_without_any_tweets_file_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (modern, _) = scenes::sample();
-    let mut files = modern.build();
-    files
-        .files
-        .retain(|(name, _)| !name.starts_with("data/tweets") && name != "data/manifest.js");
-    let path = zip(dir.path(), "no-tweets.zip", &files);
+    let path = zip(
+        dir.path(),
+        "no-tweets.zip",
+        &scenes::sample_without_tweets(),
+    );
     let doc = inspect(&path);
     assert_eq!(doc["counts"]["tweets"].as_u64(), Some(0));
     let w = warnings(&doc);
