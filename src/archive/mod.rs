@@ -325,20 +325,15 @@ impl Archive {
     where
         E: From<ArchiveError>,
     {
-        let hidden = self.hidden().unwrap_or_else(|err| {
-            let what = match &err {
-                ArchiveError::Unsafe { what, .. } => what,
-                _ => "hidden",
-            };
-            self.warn(
-                Topic::Tweets,
-                format!(
-                    "{}, so {what} tweets are read like the others",
-                    err.problem()
-                ),
-            );
-            Hidden::default()
-        });
+        let hidden = match self.hidden() {
+            Ok(hidden) => hidden,
+            Err(ArchiveError::Unsafe { problem, what }) => {
+                let text = format!("{problem}, so {what} tweets are read like the others");
+                self.warn(Topic::Tweets, text);
+                Hidden::default()
+            }
+            Err(other) => return Err(other.into()),
+        };
         self.scan_tweets(&hidden, f)
     }
 
