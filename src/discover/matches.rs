@@ -237,9 +237,37 @@ fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
 /// Instances ranked by the number of followed accounts that live there (verified, or moved
 /// there).
 fn instances(accounts: &[Account], report: &Report) -> Vec<Instance> {
+    rank_hosts(accounts, |m| m.followable())
+        .into_iter()
+        .map(|(host, friends)| {
+            let info = report.server_of(&host).cloned().unwrap_or_default();
+            Instance {
+                host,
+                friends,
+                software: info.software,
+                version: info.version,
+                users: info.users,
+                open_registrations: info.open_registrations,
+            }
+        })
+        .collect()
+}
+
+/// The hosts the candidates point to, with how many accounts have one there, ranked like
+/// [`Findings::instances`]: for `--offline`, where nothing is verified.
+pub fn candidate_hosts(accounts: &[Account]) -> Vec<(String, usize)> {
+    rank_hosts(accounts, |m| Some(m.handle.as_str()))
+}
+
+/// Hosts of the addresses `address_of` picks from each account's matches, with the number of
+/// accounts at each (an account counts once per host): most first, then by name.
+fn rank_hosts<'a>(
+    accounts: &'a [Account],
+    address_of: impl Fn(&'a Match) -> Option<&'a str>,
+) -> Vec<(String, usize)> {
     let mut count: HashMap<String, BTreeSet<usize>> = HashMap::new();
     for (i, account) in accounts.iter().enumerate() {
-        for address in account.candidates.iter().filter_map(Match::followable) {
+        for address in account.candidates.iter().filter_map(&address_of) {
             if let Some((_, host)) = address.rsplit_once('@') {
                 count
                     .entry(host.to_ascii_lowercase())
@@ -248,21 +276,11 @@ fn instances(accounts: &[Account], report: &Report) -> Vec<Instance> {
             }
         }
     }
-    let mut list: Vec<Instance> = count
+    let mut list: Vec<(String, usize)> = count
         .into_iter()
-        .map(|(host, who)| {
-            let info = report.server_of(&host).cloned().unwrap_or_default();
-            Instance {
-                host,
-                friends: who.len(),
-                software: info.software,
-                version: info.version,
-                users: info.users,
-                open_registrations: info.open_registrations,
-            }
-        })
+        .map(|(host, who)| (host, who.len()))
         .collect();
-    list.sort_by(|a, b| b.friends.cmp(&a.friends).then_with(|| a.host.cmp(&b.host)));
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     list
 }
 
@@ -379,6 +397,13 @@ mod tests {
             .collect();
         assert_eq!(ranked, [("one.example", 2), ("two.example", 1)]);
         assert_eq!(f.instances[0].users, Some(1200));
+        let hosts = candidate_hosts(&f.accounts);
+        assert!(
+            hosts.len() > ranked.len(),
+            "unverified candidates count too: {hosts:?}"
+        );
+        assert!(hosts.windows(2).all(|w| w[0].1 >= w[1].1), "{hosts:?}");
+        assert!(hosts.iter().any(|(h, _)| h == "dead.example"), "{hosts:?}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::discover::matches::{Account, Findings, Instance, Match, Totals};
+use crate::discover::matches::{Account, Findings, Instance, Match, Totals, candidate_hosts};
 use crate::discover::verify::State;
 use crate::ui::thousands;
 
@@ -144,26 +144,6 @@ fn instances(list: &[Instance]) -> String {
         );
     }
     s
-}
-
-/// Hosts of the candidates, with how many accounts have one there: most first, then by name
-/// (for `--offline`, where nothing is verified).
-fn candidate_hosts(accounts: &[Account]) -> Vec<(String, usize)> {
-    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for account in accounts {
-        let hosts: std::collections::BTreeSet<String> = account
-            .candidates
-            .iter()
-            .filter_map(|m| m.handle.rsplit_once('@'))
-            .map(|(_, host)| host.to_ascii_lowercase())
-            .collect();
-        for host in hosts {
-            *count.entry(host).or_default() += 1;
-        }
-    }
-    let mut list: Vec<(String, usize)> = count.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    list
 }
 
 fn unverified_instances(hosts: &[(String, usize)]) -> String {
