@@ -5,7 +5,6 @@
 //! long run.
 
 use std::io::Write;
-use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -55,10 +54,8 @@ pub struct Shown {
 pub struct Budget {
     pub limit: u32,
     pub remaining: u32,
-    /// RFC 3339, on this machine's clock.
-    pub reset: String,
-    #[serde(skip)]
-    reset_at: SystemTime,
+    /// On this machine's clock (RFC 3339 in JSON).
+    pub reset: DateTime<Utc>,
 }
 
 /// Runs the command.
@@ -76,8 +73,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     let rate_limit = client.rate_limit(Family::Api).map(|seen| Budget {
         limit: seen.limit,
         remaining: seen.remaining,
-        reset: DateTime::<Utc>::from(seen.reset).to_rfc3339(),
-        reset_at: seen.reset,
+        reset: seen.reset.into(),
     });
     let report = Report {
         login: session.account,
@@ -152,7 +148,7 @@ pub fn render(report: &Report) -> String {
                 "{} of {} requests left until {}",
                 thousands(budget.remaining.into()),
                 thousands(budget.limit.into()),
-                clock_time(budget.reset_at)
+                clock_time(budget.reset.into())
             ),
         ));
     }
@@ -228,7 +224,6 @@ mod tests {
     use crate::fedi::{Capabilities, Software, Version};
 
     fn report(software: &str, version: Version, can_backdate: bool) -> Report {
-        let reset_at = SystemTime::now();
         Report {
             login: Some("alice@social.example".into()),
             account: Shown {
@@ -261,8 +256,7 @@ mod tests {
             rate_limit: Some(Budget {
                 limit: 300,
                 remaining: 299,
-                reset: DateTime::<Utc>::from(reset_at).to_rfc3339(),
-                reset_at,
+                reset: Utc::now(),
             }),
         }
     }
