@@ -7,10 +7,12 @@
 //! | 2 | usage error (bad flags or arguments) |
 //! | 3 | partial: some items failed; the state is saved and a rerun resumes |
 //! | 4 | authentication needed: run `fedimigrate login` |
+//! | 75 | not finished yet: the instance's rate limit ends the run early; the state is saved and the same command continues later (sysexits' `EX_TEMPFAIL`) |
 //! | 130 | interrupted (Ctrl-C) after the state was flushed |
 //!
-//! Errors are classified by downcasting the error chain to the marker types below, never by
-//! matching message strings.
+//! Errors are classified by downcasting the error chain to the marker types below and to the
+//! typed errors of the parts (`fedi`), never by matching message strings. The parts know
+//! nothing of exit codes: this file maps their errors.
 
 use std::process::ExitCode;
 
@@ -22,6 +24,7 @@ pub enum Status {
     Usage = 2,
     Partial = 3,
     AuthNeeded = 4,
+    Unfinished = 75,
     Interrupted = 130,
 }
 
@@ -38,6 +41,9 @@ pub enum Outcome {
     Done,
     /// Some items failed; the command already told the user which, and a rerun resumes.
     Partial,
+    /// The run stopped early to respect a rate limit (within `--max-wait`); the command told
+    /// the user when to run it again, and the rerun continues.
+    Unfinished,
 }
 
 /// The user asked for something the command line cannot express validly (exit 2).
@@ -67,11 +73,44 @@ pub fn classify(err: &anyhow::Error) -> Status {
         if cause.is::<UsageError>() {
             return Status::Usage;
         }
-        if let Some(status) = crate::fedi::exit_status(cause) {
+        if let Some(status) = fedi_status(cause) {
             return status;
         }
     }
     Status::Error
+}
+
+/// The status a client error calls for: 4 when logging in would fix it, 130 for Ctrl-C, 2
+/// for an unusable instance address.
+fn fedi_status(cause: &(dyn std::error::Error + 'static)) -> Option<Status> {
+    use crate::fedi::{ApiError, Error, InstanceUrlError, SessionError};
+    let client = |err: &Error| {
+        if err.is_interrupted() {
+            Some(Status::Interrupted)
+        } else if err.is_auth_failure() {
+            Some(Status::AuthNeeded)
+        } else {
+            None
+        }
+    };
+    if let Some(err) = cause.downcast_ref::<Error>() {
+        return client(err);
+    }
+    if let Some(api) = cause.downcast_ref::<ApiError>() {
+        return api.is_auth_failure().then_some(Status::AuthNeeded);
+    }
+    if let Some(session) = cause.downcast_ref::<SessionError>() {
+        if session.is_auth_needed() {
+            return Some(Status::AuthNeeded);
+        }
+        if session.is_usage() {
+            return Some(Status::Usage);
+        }
+        if let SessionError::Client(err) = session {
+            return client(err);
+        }
+    }
+    cause.is::<InstanceUrlError>().then_some(Status::Usage)
 }
 
 /// True when the error is only a closed stdout (`fedimigrate export … | head`): not a failure.
@@ -88,6 +127,7 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     match result {
         Ok(Outcome::Done) => Status::Done.into(),
         Ok(Outcome::Partial) => Status::Partial.into(),
+        Ok(Outcome::Unfinished) => Status::Unfinished.into(),
         Err(err) if is_broken_pipe(&err) => Status::Done.into(),
         Err(err) => {
             eprintln!("error: {}", one_line(&err));
@@ -142,6 +182,35 @@ mod tests {
     }
 
     #[test]
+    fn client_errors_pick_their_exit_status() {
+        use crate::fedi::{ApiError, Error, InstanceUrl, SessionError};
+        let api = |status: u16| ApiError {
+            host: "m.example".into(),
+            status,
+            method: "GET".into(),
+            path: "/".into(),
+            error: None,
+            description: None,
+        };
+        let status = |err: anyhow::Error| classify(&err);
+        assert_eq!(status(Error::from(api(401)).into()), Status::AuthNeeded);
+        assert_eq!(status(Error::from(api(422)).into()), Status::Error);
+        assert_eq!(status(Error::Interrupted.into()), Status::Interrupted);
+        assert_eq!(status(SessionError::NoLogin.into()), Status::AuthNeeded);
+        let bad_url = InstanceUrl::parse("ftp://x", false).unwrap_err();
+        assert_eq!(
+            status(SessionError::from(bad_url.clone()).into()),
+            Status::Usage
+        );
+        assert_eq!(
+            status(anyhow::Error::new(bad_url).context("logging in")),
+            Status::Usage
+        );
+        let interrupted = SessionError::Client(Error::Interrupted);
+        assert_eq!(status(interrupted.into()), Status::Interrupted);
+    }
+
+    #[test]
     fn one_line_joins_the_chain_without_repeats() {
         let err = Err::<(), _>(std::io::Error::other("disk full"))
             .context("writing out.csv")
@@ -163,6 +232,7 @@ mod tests {
             (Status::Usage, 2),
             (Status::Partial, 3),
             (Status::AuthNeeded, 4),
+            (Status::Unfinished, 75),
             (Status::Interrupted, 130),
         ];
         for (status, code) in pairs {

@@ -29,6 +29,7 @@ Exit codes:
   2    usage error
   3    partial: some items failed; the state is saved and a rerun resumes
   4    authentication needed: run `fedimigrate login`
+  75   not finished yet: the rate limit ends the run early; run the same command again later
   130  interrupted (Ctrl-C) after the state was saved";
 
 const ARCHIVE_EXIT_CODES: &str = "\
