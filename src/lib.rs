@@ -12,6 +12,7 @@ pub mod commands;
 pub mod discover;
 pub mod exit;
 pub mod fedi;
+pub mod follow;
 pub mod net;
 pub mod paths;
 pub mod stdout;
