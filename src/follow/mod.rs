@@ -10,3 +10,4 @@
 pub mod input;
 pub mod plan;
 pub mod relation;
+pub mod eta;
