@@ -145,6 +145,16 @@ impl Client {
         self.account_action(id, "block", Vec::new()).await
     }
 
+    /// Stops blocking an account.
+    pub async fn unblock(&self, id: &str) -> Result<Relationship, Error> {
+        self.account_action(id, "unblock", Vec::new()).await
+    }
+
+    /// Stops muting an account.
+    pub async fn unmute(&self, id: &str) -> Result<Relationship, Error> {
+        self.account_action(id, "unmute", Vec::new()).await
+    }
+
     /// Mutes an account.
     pub async fn mute(&self, id: &str, options: &MuteOptions) -> Result<Relationship, Error> {
         let mut form = Vec::new();
@@ -189,7 +199,17 @@ impl Client {
 
     /// Every account `account_id` follows, following `Link` headers to the end.
     pub async fn all_following(&self, account_id: &str) -> Result<Vec<Account>, Error> {
-        let mut page = self.following(account_id).await?;
+        let path = format!("/api/v1/accounts/{}/following", segment(account_id));
+        let call = self
+            .call(Method::GET, &path)
+            .query("limit", FOLLOWING_PAGE.to_string());
+        self.all_pages(call).await
+    }
+
+    /// Every account of a paged list (`Link` headers followed to the end), from its first
+    /// page's call.
+    pub(super) async fn all_pages(&self, call: super::client::Call) -> Result<Vec<Account>, Error> {
+        let mut page = self.page(call).await?;
         let mut all = std::mem::take(&mut page.items);
         while let Some(next) = page.next.take() {
             page = self.next_page(&next).await?;

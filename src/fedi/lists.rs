@@ -6,7 +6,7 @@ use reqwest::Method;
 use super::accounts::{RELATIONSHIPS_BATCH, segment};
 use super::client::Client;
 use super::error::Error;
-use super::types::List;
+use super::types::{Account, List};
 
 /// Options of a new list; `None` keeps the server's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +35,13 @@ impl Client {
         }
         let call = self.call(Method::POST, "/api/v1/lists").form(form);
         self.json(call, "a list").await
+    }
+
+    /// Every account in a list.
+    pub async fn list_accounts(&self, list_id: &str) -> Result<Vec<Account>, Error> {
+        let path = format!("/api/v1/lists/{}/accounts", segment(list_id));
+        let call = self.call(Method::GET, &path).query("limit", "80");
+        self.all_pages(call).await
     }
 
     /// Adds accounts to a list, in batches.
