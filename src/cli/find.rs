@@ -32,7 +32,12 @@ pub struct FindArgs {
     /// The archive: the .zip X gave you, or the folder it unpacks to
     pub archive: PathBuf,
 
-    /// Profiles of the accounts you follow (CSV, JSON array or JSONL; repeatable). Columns
+    /// Which accounts of the archive to look for: the ones you follow (following.js), blocked
+    /// (block.js) or muted (mute.js)
+    #[arg(long, value_enum, default_value_t = Relation::Following)]
+    pub relation: Relation,
+
+    /// Profiles of the accounts you follow, blocked or muted (CSV, JSON array or JSONL; repeatable). Columns
     /// or fields: id/user_id/rest_id/id_str, username/screen_name/handle, name/display_name,
     /// description/bio, url/website/expanded_url, location; X's own user objects (API v1.1,
     /// v2, GraphQL) are understood too
@@ -57,16 +62,17 @@ pub struct FindArgs {
     #[arg(long)]
     pub refresh: bool,
 
-    /// Print one JSON document with every followed account
+    /// Print one JSON document with every account of the list (--relation)
     #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
 
-    /// Print one JSON object per followed account (JSON Lines)
+    /// Print one JSON object per account of the list (JSON Lines)
     #[arg(long)]
     pub jsonl: bool,
 
-    /// Write the verified addresses in Mastodon's follow-import format (split every 20,000
-    /// rows; an existing file is never replaced by an empty list; not with --offline)
+    /// Write the verified addresses in Mastodon's import format for the list: following,
+    /// blocked or muted accounts (split every 20,000 rows; an existing file is never replaced
+    /// by an empty list; not with --offline)
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 
@@ -86,6 +92,28 @@ pub struct FindArgs {
     /// Answer yes to questions (e.g. the X API cost)
     #[arg(short, long)]
     pub yes: bool,
+}
+
+/// The archive's lists of accounts `find` can look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Relation {
+    /// The accounts you follow (following.js)
+    Following,
+    /// The accounts you blocked (block.js)
+    Blocks,
+    /// The accounts you muted (mute.js)
+    Mutes,
+}
+
+impl From<Relation> for crate::discover::matches::Relation {
+    fn from(relation: Relation) -> Self {
+        use crate::discover::matches::Relation as R;
+        match relation {
+            Relation::Following => R::Following,
+            Relation::Blocks => R::Blocks,
+            Relation::Mutes => R::Mutes,
+        }
+    }
 }
 
 impl HandlesArgs {
@@ -133,6 +161,7 @@ impl FindArgs {
         };
         Ok(Config {
             archive: self.archive,
+            relation: self.relation.into(),
             profiles: self.profiles,
             x_api: self.x_api.then_some(XApiConfig {
                 token_file: self.x_token_file,

@@ -1,13 +1,15 @@
-//! `fedimigrate find`: which followed accounts are on the fediverse, under which handle, with
-//! proof, and where they live.
+//! `fedimigrate find`: which followed (or, with `--relation`, blocked or muted) accounts are on
+//! the fediverse, under which handle, with proof, and where they live.
 //!
-//! The flow: read the archive (following list; names and handles from your own tweets) →
+//! The flow: read the archive (the list: following, block or mute; names and handles from your
+//! own tweets) →
 //! profile records from `--profiles` files and, with `--x-api`, the X API → handles per
 //! account (`discover::friends`) → verification (`discover::verify`, skipped with
 //! `--offline`) → `discover::matches` → human summary, `--json`/`--jsonl`, `--csv`.
 //! Messages and progress go to stderr, results to stdout.
 
 mod human;
+mod words;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,10 +18,11 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::Env;
-use crate::archive::Archive;
+use crate::archive::{Archive, Topic};
 use crate::discover::cache::VerifyCache;
 use crate::discover::friends::{self, ArchiveClues};
-use crate::discover::matches::Findings;
+use crate::discover::import_csv::ImportKind;
+use crate::discover::matches::{Findings, Relation};
 use crate::discover::verify::{Event, Progress, Report, Settings, Target, Verifier};
 use crate::discover::xapi::{self, Token, XApi, XCache};
 use crate::discover::{Bridge, ExtractOptions, Profile, ProfileSource, import_csv, profile_file};
@@ -31,7 +34,7 @@ pub enum Output {
     Human,
     /// One JSON document.
     Json,
-    /// One JSON object per followed account.
+    /// One JSON object per account of the list.
     Jsonl,
 }
 
@@ -46,6 +49,8 @@ pub struct XApiConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub archive: PathBuf,
+    /// The archive's list whose accounts are looked for.
+    pub relation: Relation,
     pub profiles: Vec<PathBuf>,
     pub x_api: Option<XApiConfig>,
     pub refresh: bool,
@@ -59,7 +64,10 @@ pub struct Config {
 
 /// What the archive told us.
 struct FromArchive {
-    following: Vec<String>,
+    /// The account ids of the list (`--relation`), in archive order.
+    ids: Vec<String>,
+    /// False when the archive has no file for the list at all.
+    has_list: bool,
     clues: ArchiveClues,
     warnings: Vec<String>,
 }
@@ -72,25 +80,30 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     let opts = ExtractOptions {
         bridges: config.bridges.clone(),
     };
-    let archive = read_archive(config.archive.clone(), opts.clone()).await?;
+    let archive = read_archive(config.archive.clone(), config.relation, opts.clone()).await?;
     for warning in &archive.warnings {
         env.ui.warn(warning);
     }
     let mut profiles = read_profile_files(&config.profiles, env)?;
-    if archive.following.is_empty() {
-        env.ui.warn(if config.profiles.is_empty() {
-            "the archive lists no followed accounts (archives from before 2019 have no following list): pass --profiles FILE with the accounts you follow"
-        } else {
-            "the archive lists no followed accounts (archives from before 2019 have no following list): taking every account in the profile files as one you follow"
-        });
+    if archive.ids.is_empty() {
+        env.ui.warn(empty_list_warning(
+            config.relation,
+            archive.has_list,
+            !config.profiles.is_empty(),
+        ));
     }
     if let Some(x) = &config.x_api {
-        let missing = ids_without_profiles(&archive.following, &profiles);
+        let missing = ids_without_profiles(&archive.ids, &profiles);
         profiles.extend(x_api_profiles(x, &missing, &config, env).await?);
     }
-    let friends = friends::assemble(&archive.following, profiles, &archive.clues, &opts);
-    if !config.profiles.is_empty() && !archive.following.is_empty() {
-        warn_if_no_record_matched(&friends, env);
+    let friends = match config.relation {
+        Relation::Following => friends::assemble(&archive.ids, profiles, &archive.clues, &opts),
+        Relation::Blocks | Relation::Mutes => {
+            friends::assemble_listed(&archive.ids, profiles, &archive.clues, &opts)
+        }
+    };
+    if !config.profiles.is_empty() && !archive.ids.is_empty() {
+        warn_if_no_record_matched(&friends, config.relation, env);
     }
     let targets: Vec<Target> = friends
         .list
@@ -102,7 +115,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     for warning in &report.warnings {
         env.ui.warn(warning);
     }
-    let findings = Findings::build(&friends, &report);
+    let findings = Findings::build(config.relation, &friends, &report);
     print(&findings, &config, env)?;
     if let Some(path) = &config.csv {
         write_csv(path, &findings, env)?;
@@ -110,24 +123,61 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Reads the following list and scans the owner's tweets, on a blocking thread.
-async fn read_archive(path: PathBuf, opts: ExtractOptions) -> anyhow::Result<FromArchive> {
+/// Reads the list and scans the owner's tweets, on a blocking thread. A list file that is
+/// there but cannot be read is an error, whichever the list.
+async fn read_archive(
+    path: PathBuf,
+    relation: Relation,
+    opts: ExtractOptions,
+) -> anyhow::Result<FromArchive> {
     tokio::task::spawn_blocking(move || -> anyhow::Result<FromArchive> {
         let archive = Archive::open(&path)?;
-        let following = archive.following_ids()?;
-        let mut clues = ArchiveClues::new(&following, opts);
+        let (ids, topic) = match relation {
+            Relation::Following => (archive.following_ids()?, Topic::Following),
+            Relation::Blocks => (archive.blocks()?, Topic::Blocks),
+            Relation::Mutes => (archive.mutes()?, Topic::Mutes),
+        };
+        let mut clues = ArchiveClues::new(&ids, opts);
         archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
             clues.add(&tweet);
             Ok(std::ops::ControlFlow::Continue(()))
         })?;
         Ok(FromArchive {
-            following,
+            ids,
+            has_list: archive.holds(topic),
             clues,
-            warnings: archive.warnings(),
+            warnings: archive.warnings_about(&[topic, Topic::Tweets, Topic::Owner]),
         })
     })
     .await
     .context("the archive reader stopped unexpectedly")?
+}
+
+/// What to say when the list is empty. Without a following list the profile files stand for
+/// the follows; blocks and mutes are never guessed (`friends::assemble_listed`).
+fn empty_list_warning(relation: Relation, has_list: bool, with_profiles: bool) -> String {
+    let words = words::Words::of(relation);
+    let past = words.past;
+    match (relation, has_list) {
+        (Relation::Following, _) => {
+            let next = if with_profiles {
+                "taking every account in the profile files as one you follow"
+            } else {
+                "pass --profiles FILE with the accounts you follow"
+            };
+            format!(
+                "the archive lists no followed accounts (archives from before 2019 have no following list): {next}"
+            )
+        }
+        (_, false) => format!(
+            "the archive has no {} (archives from before 2019 have none), so there are no {past} accounts to look for",
+            words.file
+        ),
+        (_, true) => format!(
+            "the archive's {} lists no accounts, so there are no {past} accounts to look for",
+            words.file
+        ),
+    }
 }
 
 /// Reads every `--profiles` file; records it could not use are reported, not fatal.
@@ -153,9 +203,9 @@ fn read_profile_files(paths: &[PathBuf], env: &Env) -> anyhow::Result<Vec<Profil
     Ok(profiles)
 }
 
-/// Warns when the profile files describe none of the followed accounts: probably the wrong
+/// Warns when the profile files describe none of the list's accounts: probably the wrong
 /// file (followers instead of following, another account's list).
-fn warn_if_no_record_matched(friends: &friends::Friends, env: &Env) {
+fn warn_if_no_record_matched(friends: &friends::Friends, relation: Relation, env: &Env) {
     let matched = friends
         .list
         .iter()
@@ -168,19 +218,19 @@ fn warn_if_no_record_matched(friends: &friends::Friends, env: &Env) {
                 crate::ui::thousands(n as u64)
             ),
         };
+        let you = words::Words::of(relation).you;
         env.ui.warn(format_args!(
-            "no record in the profile file(s) is an account you follow{others}: \
-             is it the list of the accounts you follow?"
+            "no record in the profile file(s) is an account {you}{others}: \
+             is it the list of the accounts {you}?"
         ));
     }
 }
 
-/// Followed ids that no profile record describes (the ones worth paying the X API for).
-fn ids_without_profiles(following: &[String], profiles: &[Profile]) -> Vec<String> {
+/// Ids of the list that no profile record describes (the ones worth paying the X API for).
+fn ids_without_profiles(ids: &[String], profiles: &[Profile]) -> Vec<String> {
     let known: std::collections::HashSet<&str> =
         profiles.iter().filter_map(|p| p.id.as_deref()).collect();
-    following
-        .iter()
+    ids.iter()
         .filter(|id| !known.contains(id.as_str()))
         .cloned()
         .collect()
@@ -358,8 +408,10 @@ fn check_csv_target(path: &Path, offline: bool) -> Result<(), UsageError> {
     Ok(())
 }
 
-/// Writes the import file(s); an existing file is never replaced by an empty list.
+/// Writes the import file(s) for the list; an existing file is never replaced by an empty
+/// list.
 fn write_csv(path: &Path, findings: &Findings, env: &Env) -> anyhow::Result<()> {
+    let kind = import_kind(findings.relation);
     let handles = findings.import_handles();
     if handles.is_empty() {
         if path.exists() {
@@ -369,18 +421,32 @@ fn write_csv(path: &Path, findings: &Findings, env: &Env) -> anyhow::Result<()> 
             ));
             return Ok(());
         }
+        let holds = match kind {
+            ImportKind::Blocking => "is empty (Mastodon refuses an empty file: nothing to import)",
+            ImportKind::Following | ImportKind::Muting => "holds only the header",
+        };
         env.ui.warn(format_args!(
-            "no verified accounts to import; {} holds only the header",
+            "no verified accounts to import; {} {holds}",
             path.display()
         ));
     }
-    let written = import_csv::write_files(path, handles)
+    let written = import_csv::write_files(kind, path, handles)
         .with_context(|| format!("could not write {}", path.display()))?;
     for (file, rows) in written {
         env.ui.info(format_args!(
-            "wrote {rows} address(es) to {} (Mastodon: Preferences → Import and export → Import, type \"Following list\")",
-            file.display()
+            "wrote {rows} address(es) to {} (Mastodon: Preferences → Import and export → Import, type \"{}\")",
+            file.display(),
+            kind.type_name()
         ));
     }
     Ok(())
+}
+
+/// Mastodon's import for each list.
+fn import_kind(relation: Relation) -> ImportKind {
+    match relation {
+        Relation::Following => ImportKind::Following,
+        Relation::Blocks => ImportKind::Blocking,
+        Relation::Mutes => ImportKind::Muting,
+    }
 }

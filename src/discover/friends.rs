@@ -1,4 +1,5 @@
-//! The accounts the archive's owner follows, joined with everything known about them:
+//! The accounts the archive's owner follows (or blocked, or muted: [`assemble_listed`]), joined
+//! with everything known about them:
 //! profile records from any source, names from the owner's own tweets (mentions and replies),
 //! and fediverse handles the owner wrote in tweets, attributed to the account they name.
 //! Each followed account becomes a [`Friend`] with its [`Finding`]s; [`target_of`] turns a
@@ -183,20 +184,52 @@ pub fn assemble(
     clues: &ArchiveClues,
     opts: &ExtractOptions,
 ) -> Friends {
+    // Archives without a following list (Grailbird): the profile records are the follows.
+    join(following, profiles, clues, opts, Scope::Open)
+}
+
+/// Like [`assemble`], for a list of accounts to act against (blocks, mutes): only accounts
+/// whose id the list holds. An empty list stays empty, and a record with only a username
+/// that joins none of them is left out (counted in `not_followed`): blocking whoever a
+/// profile file names would be wrong.
+pub fn assemble_listed(
+    ids: &[String],
+    profiles: Vec<Profile>,
+    clues: &ArchiveClues,
+    opts: &ExtractOptions,
+) -> Friends {
+    join(ids, profiles, clues, opts, Scope::Listed)
+}
+
+/// Which profile records may stand for an account the list does not name by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every record when the list is empty; records with only a username always.
+    Open,
+    /// None.
+    Listed,
+}
+
+fn join(
+    following: &[String],
+    profiles: Vec<Profile>,
+    clues: &ArchiveClues,
+    opts: &ExtractOptions,
+    scope: Scope,
+) -> Friends {
     let merged = merge_profiles(profiles.into_iter().chain(clues.profiles()));
     let followed: HashSet<&str> = following.iter().map(String::as_str).collect();
     let mut by_id: HashMap<String, Profile> = HashMap::new();
     let mut friends = Friends::default();
     let mut by_name_only = Vec::new();
-    // Archives without a following list (Grailbird): the profile records are the follows.
-    let open = following.is_empty();
+    let open = scope == Scope::Open && following.is_empty();
     let mut extra = Vec::new();
     for profile in merged {
         match profile.id.clone() {
             Some(id) if followed.contains(id.as_str()) => drop(by_id.insert(id, profile)),
             Some(id) if open => extra.push((id, profile)),
-            Some(_) => friends.not_followed += 1,
-            None => by_name_only.push(profile),
+            None if scope == Scope::Open => by_name_only.push(profile),
+            _ => friends.not_followed += 1,
         }
     }
     let mut seen = HashSet::new();
@@ -483,6 +516,32 @@ mod tests {
         assert!(friends.list[0].has_profile_data());
         assert_eq!(friends.list[1].id, None);
         assert_eq!(handles(&friends.list[1]), ["dave@example.social"]);
+    }
+
+    #[test]
+    fn a_listed_scope_keeps_only_the_accounts_the_list_names() {
+        let blocked = ["1".to_string()];
+        let mut clues = ArchiveClues::new(&blocked, ExtractOptions::default());
+        clues.add(&tweet("@troll", &[("1", "troll", "Troll")]));
+        let mut by_name = file_profile("x", "TROLL", "@troll@example.social");
+        by_name.id = None;
+        let mut stranger = file_profile("x", "dave", "@dave@example.social");
+        stranger.id = None;
+        let other = file_profile("9", "erin", "@erin@example.social");
+        let profiles = vec![by_name, stranger, other];
+        let friends = assemble_listed(&blocked, profiles, &clues, &ExtractOptions::default());
+        assert_eq!(friends.list.len(), 1, "{:?}", friends.list);
+        assert_eq!(handles(&friends.list[0]), ["troll@example.social"]);
+        assert_eq!(friends.not_followed, 2, "dave and erin are left out");
+
+        let none = assemble_listed(
+            &[],
+            vec![file_profile("1", "a", "@a@example.social")],
+            &ArchiveClues::new(&[], ExtractOptions::default()),
+            &ExtractOptions::default(),
+        );
+        assert!(none.list.is_empty(), "an empty list stays empty");
+        assert_eq!(none.not_followed, 1);
     }
 
     #[test]

@@ -1,19 +1,33 @@
-//! What `find` found: per followed account, every candidate handle with its evidence and its
-//! verification ([`Match`]); the totals; and "where your friends are", the instances ranked by
-//! how many followed accounts live there. These are the records `--json`/`--jsonl` print
-//! (stable snake_case field names, read by scripts and by later steps of the move).
+//! What `find` found: per account of one of the archive's lists ([`Relation`]: followed,
+//! blocked or muted accounts), every candidate handle with its evidence and its verification
+//! ([`Match`]); the totals; and "where your friends are", the instances ranked by how many of
+//! those accounts live there. These are the records `--json`/`--jsonl` print (stable
+//! snake_case field names, read by scripts and by later steps of the move).
 //!
 //! Pure: built from [`Friends`] and a verification [`Report`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::extract::Bridge;
 use super::friends::{Friend, Friends};
 use super::handle::Handle;
 use super::profile::{Evidence, ProfileSource};
 use super::verify::{Report, State, Verification};
+
+/// Which of the archive's lists the accounts come from (`"relation"` in `--json`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// `following.js`: the accounts to follow.
+    #[default]
+    Following,
+    /// `block.js`: the accounts to block.
+    Blocks,
+    /// `mute.js`: the accounts to mute.
+    Mutes,
+}
 
 /// One followed account and its candidates.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,7 +73,8 @@ pub struct Instance {
     pub open_registrations: Option<bool>,
 }
 
-/// The run in numbers.
+/// The run in numbers. The field names speak of follows; with another [`Relation`] they
+/// count the blocked or muted accounts in the same way.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
     /// Followed accounts scanned.
@@ -95,6 +110,8 @@ pub struct Totals {
 /// Everything `find` reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Findings {
+    /// The list the accounts come from.
+    pub relation: Relation,
     pub totals: Totals,
     /// Ranked: most friends first, then by name.
     pub instances: Vec<Instance>,
@@ -102,9 +119,10 @@ pub struct Findings {
 }
 
 impl Findings {
-    /// Joins the friends with the verification results. `report.results` holds one result
-    /// per finding, in the order of `friends.list` and each friend's findings.
-    pub fn build(friends: &Friends, report: &Report) -> Self {
+    /// Joins the accounts of `relation` with the verification results. `report.results`
+    /// holds one result per finding, in the order of `friends.list` and each friend's
+    /// findings.
+    pub fn build(relation: Relation, friends: &Friends, report: &Report) -> Self {
         let mut results = report.results.iter();
         let accounts: Vec<Account> = friends
             .list
@@ -114,6 +132,7 @@ impl Findings {
         let totals = totals(friends, &accounts, report);
         let instances = instances(&accounts, report);
         Self {
+            relation,
             totals,
             instances,
             accounts,
@@ -359,7 +378,7 @@ mod tests {
     #[test]
     fn totals_count_accounts_and_distinct_candidates() {
         let (friends, report) = sample();
-        let f = Findings::build(&friends, &report);
+        let f = Findings::build(Relation::Following, &friends, &report);
         let t = &f.totals;
         assert_eq!(
             (
@@ -387,9 +406,26 @@ mod tests {
     }
 
     #[test]
+    fn the_document_names_its_relation_first() {
+        let (friends, report) = sample();
+        let f = Findings::build(Relation::Mutes, &friends, &report);
+        let text = serde_json::to_string(&f).unwrap();
+        assert!(
+            text.starts_with(r#"{"relation":"mutes","totals":{"#),
+            "{text}"
+        );
+        let read: Vec<Relation> =
+            serde_json::from_str(r#"["following","blocks","mutes"]"#).unwrap();
+        assert_eq!(
+            read,
+            [Relation::Following, Relation::Blocks, Relation::Mutes]
+        );
+    }
+
+    #[test]
     fn instances_rank_by_friends_then_name() {
         let (friends, report) = sample();
-        let f = Findings::build(&friends, &report);
+        let f = Findings::build(Relation::Following, &friends, &report);
         let ranked: Vec<(&str, usize)> = f
             .instances
             .iter()
@@ -423,7 +459,7 @@ mod tests {
         });
         let again = result(State::Verified, "one.example", Some("b@one.example"));
         report.results.extend([moved, unconfirmed, again]);
-        let f = Findings::build(&friends, &report);
+        let f = Findings::build(Relation::Following, &friends, &report);
         let handles: Vec<String> = f.import_handles().iter().map(ToString::to_string).collect();
         let want = [
             "a@one.example",

@@ -6,6 +6,7 @@ mod fedi_fixtures;
 mod fedi_limits;
 mod fedi_support;
 mod find;
+mod find_relation;
 mod handles;
 mod login;
 mod net;

@@ -1,6 +1,10 @@
-//! The human report of `find`: the summary, "where your friends are", and the accounts found.
+//! The human report of `find`: the summary, "where your friends are", and the accounts found,
+//! worded for the list the accounts come from (followed, blocked, muted). Text only: never
+//! prints.
 
 use std::fmt::Write;
+
+use super::words::Words;
 
 use crate::discover::matches::{Account, Findings, Instance, Match, Totals, candidate_hosts};
 use crate::discover::verify::State;
@@ -8,15 +12,16 @@ use crate::ui::thousands;
 
 /// The whole report as text.
 pub fn render(findings: &Findings, offline: bool) -> String {
-    let mut text = summary(&findings.totals, offline);
+    let words = Words::of(findings.relation);
+    let mut text = summary(&findings.totals, offline, &words);
     if !findings.instances.is_empty() {
         text.push('\n');
-        text.push_str(&instances(&findings.instances));
+        text.push_str(&instances(&findings.instances, &words));
     } else if offline {
         let hosts = candidate_hosts(&findings.accounts);
         if !hosts.is_empty() {
             text.push('\n');
-            text.push_str(&unverified_instances(&hosts));
+            text.push_str(&unverified_instances(&hosts, &words));
         }
     }
     let found: Vec<&Account> = findings
@@ -38,11 +43,12 @@ pub fn render(findings: &Findings, offline: bool) -> String {
     text
 }
 
-fn summary(t: &Totals, offline: bool) -> String {
+fn summary(t: &Totals, offline: bool, words: &Words) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Followed accounts  {} scanned: {} with profile data",
+        "{:<19}{} scanned: {} with profile data",
+        words.title(),
         n(t.followed),
         n(t.with_profile_data)
     );
@@ -68,8 +74,9 @@ fn summary(t: &Totals, offline: bool) -> String {
     if t.not_followed > 0 {
         let _ = writeln!(
             s,
-            "                   {} profile record(s) of accounts you do not follow, left out",
-            n(t.not_followed)
+            "                   {} profile record(s) {}, left out",
+            n(t.not_followed),
+            words.not_listed
         );
     }
     let _ = writeln!(
@@ -118,12 +125,12 @@ fn summary(t: &Totals, offline: bool) -> String {
     s
 }
 
-fn instances(list: &[Instance]) -> String {
-    let mut s = String::from("Where your friends are\n");
+fn instances(list: &[Instance], words: &Words) -> String {
+    let mut s = format!("Where {} are\n", words.whose);
     let _ = writeln!(
         s,
         "  {:>7}  {:<28} {:<22} {:>10}  registrations",
-        "friends", "instance", "software", "users"
+        words.column, "instance", "software", "users"
     );
     for i in list {
         let software = match (&i.software, &i.version) {
@@ -146,9 +153,12 @@ fn instances(list: &[Instance]) -> String {
     s
 }
 
-fn unverified_instances(hosts: &[(String, usize)]) -> String {
-    let mut s = String::from("Where your friends may be (candidates, not verified: --offline)\n");
-    let _ = writeln!(s, "  {:>7}  instance", "friends");
+fn unverified_instances(hosts: &[(String, usize)], words: &Words) -> String {
+    let mut s = format!(
+        "Where {} may be (candidates, not verified: --offline)\n",
+        words.whose
+    );
+    let _ = writeln!(s, "  {:>7}  instance", words.column);
     for (host, friends) in hosts {
         let _ = writeln!(s, "  {friends:>7}  {host}");
     }
@@ -202,6 +212,7 @@ fn n(value: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::matches::Relation;
 
     #[test]
     fn long_versions_are_cut() {
@@ -220,7 +231,7 @@ mod tests {
             not_followed: 3,
             ..Totals::default()
         };
-        let text = summary(&totals, true);
+        let text = summary(&totals, true, &Words::of(Relation::Following));
         assert!(
             text.contains(
                 "no profile data for 1,290 of 1,890 (86 of them known by name from your tweets)"
@@ -233,5 +244,43 @@ mod tests {
         );
         assert!(!text.contains("only a username"), "{text}");
         assert!(text.contains("none checked (--offline)"), "{text}");
+    }
+
+    #[test]
+    fn the_report_speaks_of_the_list_it_is_about() {
+        let totals = Totals {
+            followed: 2,
+            without_profile_data: 2,
+            not_followed: 5,
+            ..Totals::default()
+        };
+        let findings = Findings {
+            relation: Relation::Blocks,
+            totals,
+            instances: vec![Instance {
+                host: "troll.example".into(),
+                friends: 1,
+                software: None,
+                version: None,
+                users: None,
+                open_registrations: None,
+            }],
+            accounts: Vec::new(),
+        };
+        let text = render(&findings, false);
+        assert!(
+            text.starts_with("Blocked accounts   2 scanned: 0 with profile data\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("5 profile record(s) that match no account you blocked, left out"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Where the accounts you blocked are\n  blocked  instance"),
+            "{text}"
+        );
+        assert!(!text.contains("friend"), "{text}");
+        assert!(!text.contains("follow"), "{text}");
     }
 }
