@@ -481,6 +481,7 @@ impl Client {
             host: self.host().to_string(),
             what: family.label(),
             until: super::notice::clock_time(until),
+            at: until,
         }
     }
 

@@ -44,6 +44,9 @@ pub enum Error {
         host: String,
         what: &'static str,
         until: String,
+        /// When the budget is back, on this machine's clock (for a caller that saves its state
+        /// and says when to run again).
+        at: std::time::SystemTime,
     },
     /// The server kept refusing (429/503) even after waiting.
     #[error("{host} kept refusing requests ({status}) after {attempts} waits; try again later")]
