@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per area, sharing `util`.
 
 mod archive;
+mod fake_crash;
+mod fake_relations;
 mod fedi_client;
 mod fedi_fixtures;
 mod fedi_limits;

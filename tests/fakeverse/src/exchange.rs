@@ -107,6 +107,11 @@ impl Resp {
         }
     }
 
+    /// No answer at all: the server closes the connection instead (status 0 never goes out).
+    pub(crate) fn unanswered() -> Self {
+        Self::status(0)
+    }
+
     /// A JSON response.
     pub fn json(status: u16, value: &serde_json::Value) -> Self {
         Self::bytes(

@@ -2,13 +2,17 @@
 //!
 //! Routes are plain closures `Fn(&Req) -> Option<Resp>`, tried in the order they were
 //! mounted; the first `Some` answers. Modules of this crate (and tests) mount the protocol
-//! routes they need; the switches here apply to every route of the host.
+//! routes they need; the switches here apply to every route of the host. Two switches lose
+//! answers *after* a route ran (its change is made): [`Mode::CloseAfterCommit`] for every
+//! request, and [`Host::drop_after_commit`] / [`Host::drop_after_commit_rate`] for chosen
+//! successful ones. The host never knows what a route does.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use crate::drops::Drops;
 use crate::exchange::{Req, Resp};
 
 /// A route: answers the requests it recognises.
@@ -22,8 +26,10 @@ pub enum Mode {
     Normal,
     /// Accepts the connection and the request, then never answers (a dead host).
     Hang,
-    /// Closes the connection without an answer.
+    /// Closes the connection without an answer, before any route runs (nothing changes).
     Close,
+    /// Runs the route (its change is made), then closes the connection without an answer.
+    CloseAfterCommit,
     /// Every request gets this status with an empty JSON object.
     Status(u16),
     /// Every answer is replaced by `size` bytes of JSON-ish junk (a body-cap test).
@@ -53,6 +59,7 @@ pub struct Host {
     /// Statuses to answer with before routes run, one per request (a burst of 5xx or 429).
     upcoming: Mutex<VecDeque<Resp>>,
     log: Mutex<Vec<Logged>>,
+    drops: Mutex<Drops>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -72,6 +79,7 @@ impl Host {
             latency: Mutex::new(Duration::ZERO),
             upcoming: Mutex::new(VecDeque::new()),
             log: Mutex::new(Vec::new()),
+            drops: Mutex::new(Drops::default()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
         }
@@ -107,6 +115,45 @@ impl Host {
         self.log.lock().expect("log").len()
     }
 
+    /// Requests received per route: `"METHOD /path"` with every all-digit path segment
+    /// (Mastodon's ids) written `:id`, the query left out.
+    pub fn requests_by_route(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for logged in self.log.lock().expect("log").iter() {
+            let key = format!("{} {}", logged.method, route_key(&logged.path));
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// The next `n` requests with `method` (any case) whose path starts with `path_prefix`
+    /// and whose route answers 2xx are carried out but answered by closing the connection.
+    /// Other answers (errors, 429s, queued answers) go out and do not count.
+    pub fn drop_after_commit(&self, method: &str, path_prefix: &str, n: usize) {
+        self.drops().next(method, path_prefix, n);
+    }
+
+    /// Like [`Host::drop_after_commit`], dropping each such answer with `probability`, drawn
+    /// from a seeded generator ([`Host::seed_drops`]; a fixed default otherwise).
+    pub fn drop_after_commit_rate(&self, method: &str, path_prefix: &str, probability: f64) {
+        self.drops().rate(method, path_prefix, probability);
+    }
+
+    /// Restarts the drop generator from `seed`.
+    pub fn seed_drops(&self, seed: u64) {
+        self.drops().seed(seed);
+    }
+
+    /// Removes every drop rule.
+    pub fn clear_drops(&self) {
+        self.drops().clear();
+    }
+
+    /// How many answers the drop rules swallowed.
+    pub fn dropped_count(&self) -> usize {
+        self.drops().dropped()
+    }
+
     /// The most requests that were ever in progress at once on this host.
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight.load(Ordering::SeqCst)
@@ -137,17 +184,38 @@ impl Host {
         InFlight(self.clone())
     }
 
-    /// Routes the request (after the queue), or 404.
+    /// Routes the request (after the queue), or 404; a successful answer a drop rule picks
+    /// becomes [`Resp::unanswered`].
     pub(crate) fn answer(&self, req: &Req) -> Resp {
         if let Some(queued) = self.upcoming.lock().expect("queue").pop_front() {
             return queued;
         }
         let routes = self.routes.read().expect("routes").clone();
-        routes
-            .iter()
-            .find_map(|route| route(req))
-            .unwrap_or_else(|| Resp::error(404, "Not Found"))
+        let Some(resp) = routes.iter().find_map(|route| route(req)) else {
+            return Resp::error(404, "Not Found");
+        };
+        if (200..300).contains(&resp.status) && self.drops().decide(&req.method, &req.path) {
+            return Resp::unanswered();
+        }
+        resp
     }
+
+    fn drops(&self) -> std::sync::MutexGuard<'_, Drops> {
+        self.drops
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// `/api/v1/accounts/123/follow` → `/api/v1/accounts/:id/follow`.
+fn route_key(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            let id = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+            if id { ":id" } else { segment }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Decrements the in-flight count when a request ends (even if the client went away).
@@ -156,5 +224,28 @@ pub(crate) struct InFlight(Arc<Host>);
 impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_key;
+
+    #[test]
+    fn route_keys_hide_ids() {
+        let cases = [
+            ("/api/v1/accounts/lookup", "/api/v1/accounts/lookup"),
+            (
+                "/api/v1/accounts/109000000001000003/follow",
+                "/api/v1/accounts/:id/follow",
+            ),
+            ("/api/v1/lists/12/accounts", "/api/v1/lists/:id/accounts"),
+            ("/api/v2/search", "/api/v2/search"),
+            ("/.well-known/nodeinfo", "/.well-known/nodeinfo"),
+            ("/", "/"),
+        ];
+        for (path, key) in cases {
+            assert_eq!(route_key(path), key, "{path}");
+        }
     }
 }

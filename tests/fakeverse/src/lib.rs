@@ -4,13 +4,15 @@
 //! over plain HTTP and HTTPS (certificates minted per name by a test CA). Clients reach a
 //! virtual host through fedimigrate's real options: `--resolve NAME:443:127.0.0.1:PORT` and
 //! `--ca-cert CA.pem`. Each host carries switches for latency, hangs, closed connections,
-//! fixed statuses, oversize or malformed bodies, redirects and queued answers (bursts of 5xx or
-//! 429), and records every request it got. Protocol routes (WebFinger, NodeInfo, the Mastodon
+//! fixed statuses, oversize or malformed bodies, redirects, queued answers (bursts of 5xx or
+//! 429) and answers lost after the change was made (crash tests), and records every request it
+//! got (also counted per route). Protocol routes (WebFinger, NodeInfo, the Mastodon
 //! API, the X API) are mounted by the modules that model them.
 //!
 //! The server runs on its own runtime thread, so synchronous tests (which run the binary) and
 //! async tests use it the same way. Dropping the [`Fakeverse`] stops it.
 
+mod drops;
 mod exchange;
 mod host;
 pub mod mastodon;

@@ -1,9 +1,18 @@
 //! The Mastodon client API subset fedimigrate uses, on a virtual host, in three flavours
-//! (Mastodon, GoToSocial, Pleroma): OAuth (apps, the out-of-band authorisation page, code
-//! exchange, revoke), accounts (verify, lookup, search with resolve, relationships, follow,
-//! block, mute, following pages), lists, media (202 + polling for video), statuses (threads,
-//! `Idempotency-Key`, length limit, scheduling), instance v1/v2, NodeInfo, and rate limits
-//! with each flavour's headers, per-family buckets and queued refusals.
+//! (Mastodon, GoToSocial, Pleroma). It never talks to a real server.
+//!
+//! | area | routes and behaviour |
+//! |---|---|
+//! | OAuth | apps, the out-of-band authorisation page, code exchange, revoke |
+//! | accounts | verify (real `following_count`/`followers_count`, plus seeded extras), lookup, search with resolve, relationships; moved accounts carry `"moved"` |
+//! | actions | follow (locked → `requested`; 403 if blocked either way or, on Mastodon, moved; 422 past the follow cap), unfollow (also withdraws a request), block, unblock, mute (`duration` recorded), unmute |
+//! | lists of accounts | following, `GET /api/v1/blocks`, `GET /api/v1/mutes`, list members: newest first, `Link` paging by internal ids |
+//! | lists | create, list, add members (followed accounts only) |
+//! | media | v1/v2 upload, 202 + polling for video |
+//! | statuses | threads, `Idempotency-Key` per account with a TTL (1 h), length limit, scheduling |
+//! | instance | v1/v2, NodeInfo |
+//! | limits | each flavour's headers, per-family buckets, queued 429/503, the follow cap |
+//! | crashes | [`FakeMastodon::drop_after_commit`]: the change is made, the answer never sent |
 //!
 //! ```ignore
 //! let fv = Fakeverse::start();
@@ -24,9 +33,12 @@ mod content;
 mod instance;
 mod json;
 mod limits;
+mod listings;
 mod multipart;
 mod oauth;
+mod paging;
 mod route;
+mod scenario;
 mod state;
 
 use std::sync::{Arc, Mutex};
@@ -35,7 +47,8 @@ use std::time::{Duration, SystemTime};
 pub use instance::mount_nodeinfo;
 pub use limits::{Family, Window};
 pub use state::{
-    AccountRec, AppRec, CodeRec, FollowRec, ListRec, MediaRec, MuteRec, State, StatusRec, TokenRec,
+    AccountRec, AppRec, BlockRec, CodeRec, FollowLimit, FollowRec, ListRec, MediaRec, MuteRec,
+    State, StatusRec, TokenRec,
 };
 
 use crate::{Fakeverse, Host, Req, Resp};
@@ -100,6 +113,8 @@ pub struct AccountSpec {
     pub locked: bool,
     /// Known to the instance already (remote accounts that are not need `resolve=true`).
     pub known: bool,
+    /// The id of the account this one moved to.
+    pub moved_to: Option<String>,
 }
 
 impl AccountSpec {
@@ -111,6 +126,7 @@ impl AccountSpec {
             display_name: username.to_string(),
             locked: false,
             known: true,
+            moved_to: None,
         }
     }
 
@@ -131,6 +147,13 @@ impl AccountSpec {
     /// Not yet known to the instance: only a search with `resolve=true` finds it.
     pub fn unknown(mut self) -> Self {
         self.known = false;
+        self
+    }
+
+    /// Has moved to the account `target_id` (its JSON carries `"moved"`; on Mastodon a
+    /// follow of it answers 403).
+    pub fn moved_to(mut self, target_id: &str) -> Self {
+        self.moved_to = Some(target_id.to_string());
         self
     }
 }
@@ -187,6 +210,9 @@ impl FakeMastodon {
             display_name: spec.display_name,
             locked: spec.locked,
             known: spec.known,
+            moved_to: spec.moved_to,
+            extra_followers: 0,
+            extra_following: 0,
         });
         id
     }
@@ -277,7 +303,7 @@ impl FakeMastodon {
             .map(|a| a.id.clone())
             .unwrap_or_default();
         for target in targets {
-            let follow_id = state.follow_id();
+            let follow_id = state.record_id();
             state.follows.push(FollowRec {
                 follow_id,
                 follower: me.clone(),
@@ -338,7 +364,9 @@ fn answer(ctx: &mut Ctx<'_>, route: Route) -> Resp {
         Route::Lookup => accounts::lookup(ctx),
         Route::Account(id) => accounts::account(ctx, &id),
         Route::AccountAction(id, action) => accounts::action(ctx, &id, &action),
-        Route::Following(id) => accounts::following(ctx, &id),
+        Route::Following(id) => listings::following(ctx, &id),
+        Route::Blocks => listings::blocks(ctx),
+        Route::Mutes => listings::mutes(ctx),
         Route::Search => accounts::search(ctx),
         Route::Lists => content::lists(ctx),
         Route::ListAccounts(id) => content::list_accounts(ctx, &id),

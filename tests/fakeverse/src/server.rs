@@ -98,7 +98,8 @@ where
             let _in_flight = gauge.enter();
             let resp = handle(request, hosts, tls).await;
             if resp.status == 0 {
-                // Mode::Close: an error from the service makes hyper drop the connection unanswered.
+                // `Resp::unanswered`: an error from the service makes hyper drop the
+                // connection unanswered.
                 return Err(std::io::Error::other(
                     "fakeverse: closing without an answer",
                 ));
@@ -134,7 +135,11 @@ async fn apply_mode(host: &Host, req: &Req) -> Resp {
     match host.mode() {
         Mode::Normal => host.answer(req),
         Mode::Hang => std::future::pending().await,
-        Mode::Close => Resp::status(0),
+        Mode::Close => Resp::unanswered(),
+        Mode::CloseAfterCommit => {
+            host.answer(req);
+            Resp::unanswered()
+        }
         Mode::Status(status) => Resp::json(status, &serde_json::json!({})),
         Mode::Oversize(size) => Resp::bytes(200, "application/json", vec![b' '; size]),
         Mode::Malformed => Resp::bytes(200, "application/json", b"{\"subject\": \"acct:".to_vec()),

@@ -1,13 +1,15 @@
 //! Accounts: who am I, lookup, search with WebFinger resolution (simulated: a remote account
-//! added as "unknown" becomes known when searched with `resolve=true`), relationships,
-//! follow (locked accounts answer `requested`), unfollow, block, mute, and the following list
-//! paged by `Link` headers over internal follow ids, as Mastodon does.
+//! added as "unknown" becomes known when searched with `resolve=true`), relationships, and
+//! the actions: follow (locked accounts answer `requested`; blocks, moved accounts and the
+//! follow cap refuse as Mastodon does), unfollow (also of a pending request), block, unblock,
+//! mute (with `duration`) and unmute. The paged lists live in `listings`.
 
 use serde_json::{Value, json};
 
+use super::Flavour;
 use super::json;
-use super::route::{Ctx, not_found};
-use super::state::{FollowRec, MuteRec};
+use super::route::{Ctx, invalid, not_found};
+use super::state::{BlockRec, FollowRec, MuteRec};
 use crate::Resp;
 
 pub(crate) fn verify_credentials(ctx: &mut Ctx<'_>) -> Resp {
@@ -119,7 +121,7 @@ pub(crate) fn relationships(ctx: &mut Ctx<'_>) -> Resp {
         .query_params("id")
         .iter()
         .filter(|id| ctx.state.account(id).is_some())
-        .map(|id| json::relationship(ctx.state, &me, id))
+        .map(|id| json::relationship(ctx.state, &me, id, ctx.now))
         .collect();
     Resp::json(200, &Value::Array(found))
 }
@@ -138,53 +140,88 @@ pub(crate) fn action(ctx: &mut Ctx<'_>, id: &str, action: &str) -> Resp {
     if ctx.state.account(id).is_none_or(|a| !a.known) {
         return not_found();
     }
-    let pair = (me.clone(), id.to_string());
-    match action {
-        "follow" => {
-            if let Err(resp) = follow(ctx, &me, id) {
-                return resp;
-            }
+    let done = match action {
+        "follow" => follow(ctx, &me, id),
+        "unfollow" => {
+            // Also withdraws a pending request.
+            ctx.state
+                .follows
+                .retain(|f| !(f.follower == me && f.target == id));
+            Ok(())
         }
-        "unfollow" => ctx
-            .state
-            .follows
-            .retain(|f| !(f.follower == me && f.target == id)),
         "block" => {
-            ctx.state.follows.retain(|f| {
-                !(f.follower == me && f.target == id || f.follower == id && f.target == me)
-            });
-            if !ctx.state.blocks.contains(&pair) {
-                ctx.state.blocks.push(pair);
-            }
+            block(ctx, &me, id);
+            Ok(())
         }
-        "unblock" => ctx.state.blocks.retain(|b| *b != pair),
+        "unblock" => {
+            ctx.state
+                .blocks
+                .retain(|b| !(b.blocker == me && b.target == id));
+            Ok(())
+        }
         "mute" => {
-            let notifications = ctx.flag("notifications").unwrap_or(true);
+            mute(ctx, &me, id);
+            Ok(())
+        }
+        _ => {
             ctx.state
                 .mutes
                 .retain(|m| !(m.muter == me && m.target == id));
-            ctx.state.mutes.push(MuteRec {
-                muter: me.clone(),
-                target: id.to_string(),
-                notifications,
-            });
+            Ok(())
         }
-        _ => ctx
-            .state
-            .mutes
-            .retain(|m| !(m.muter == me && m.target == id)),
+    };
+    match done {
+        Ok(()) => Resp::json(200, &json::relationship(ctx.state, &me, id, ctx.now)),
+        Err(resp) => resp,
     }
-    Resp::json(200, &json::relationship(ctx.state, &me, id))
 }
 
-/// Follows (idempotent: a repeated follow updates the options).
+/// Blocks (idempotent): ends follows both ways, as Mastodon does.
+fn block(ctx: &mut Ctx<'_>, me: &str, id: &str) {
+    ctx.state
+        .follows
+        .retain(|f| !(f.follower == me && f.target == id || f.follower == id && f.target == me));
+    if !ctx.state.blocking(me, id) {
+        let block_id = ctx.state.record_id();
+        ctx.state.blocks.push(BlockRec {
+            block_id,
+            blocker: me.to_string(),
+            target: id.to_string(),
+        });
+    }
+}
+
+/// Mutes (a repeated mute replaces the options, and the record, like Mastodon's `mute!`).
+/// `duration` in seconds; 0 or absent means until unmuted.
+fn mute(ctx: &mut Ctx<'_>, me: &str, id: &str) {
+    let notifications = ctx.flag("notifications").unwrap_or(true);
+    let expires_in = ctx
+        .field("duration")
+        .and_then(|d| d.parse::<u64>().ok())
+        .filter(|d| *d > 0);
+    let expires_at = expires_in.map(|secs| ctx.now + std::time::Duration::from_secs(secs));
+    ctx.state
+        .mutes
+        .retain(|m| !(m.muter == me && m.target == id));
+    let mute_id = ctx.state.record_id();
+    ctx.state.mutes.push(MuteRec {
+        mute_id,
+        muter: me.to_string(),
+        target: id.to_string(),
+        notifications,
+        expires_in,
+        expires_at,
+    });
+}
+
+/// Follows (idempotent: a repeated follow updates the options). Refused like Mastodon's
+/// `FollowService`: 403 when either side blocks the other, for oneself, and (Mastodon) for a
+/// moved account; 422 past the follow cap, checked only when a new follow or request is made.
 fn follow(ctx: &mut Ctx<'_>, me: &str, id: &str) -> Result<(), Resp> {
-    let blocked = ctx
-        .state
-        .blocks
-        .iter()
-        .any(|(a, b)| (a == me && b == id) || (a == id && b == me));
-    if blocked || me == id {
+    let blocked = ctx.state.blocking(me, id) || ctx.state.blocking(id, me);
+    let moved = ctx.state.flavour == Flavour::Mastodon
+        && ctx.state.account(id).is_some_and(|a| a.moved_to.is_some());
+    if blocked || moved || me == id {
         return Err(Resp::error(403, "This action is not allowed"));
     }
     let reblogs = ctx.flag("reblogs").unwrap_or(true);
@@ -202,8 +239,9 @@ fn follow(ctx: &mut Ctx<'_>, me: &str, id: &str) -> Result<(), Resp> {
         existing.languages = languages;
         return Ok(());
     }
+    check_follow_limit(ctx, me)?;
     let requested = ctx.state.account(id).is_some_and(|a| a.locked);
-    let follow_id = ctx.state.follow_id();
+    let follow_id = ctx.state.record_id();
     ctx.state.follows.push(FollowRec {
         follow_id,
         follower: me.to_string(),
@@ -216,50 +254,17 @@ fn follow(ctx: &mut Ctx<'_>, me: &str, id: &str) -> Result<(), Resp> {
     Ok(())
 }
 
-/// `GET /api/v1/accounts/:id/following?limit=&max_id=&since_id=`, newest follow first.
-pub(crate) fn following(ctx: &mut Ctx<'_>, id: &str) -> Resp {
-    if let Err(resp) = ctx.user("read:accounts") {
-        return resp;
-    }
-    let param = |name: &str| {
-        ctx.req
-            .query_param(name)
-            .and_then(|v| v.parse::<u64>().ok())
+/// 422 in `FollowLimitValidator`'s words when `me` may follow no one more.
+fn check_follow_limit(ctx: &Ctx<'_>, me: &str) -> Result<(), Resp> {
+    let (Some(cap), Some(account)) = (ctx.state.follow_limit, ctx.state.account(me)) else {
+        return Ok(());
     };
-    let limit = param("limit").unwrap_or(40).clamp(1, 80) as usize;
-    let (max_id, since_id) = (param("max_id"), param("since_id").or(param("min_id")));
-    let mut follows: Vec<&FollowRec> = ctx
-        .state
-        .follows
-        .iter()
-        .filter(|f| f.follower == id && !f.requested)
-        .filter(|f| {
-            max_id.is_none_or(|m| f.follow_id < m) && since_id.is_none_or(|s| f.follow_id > s)
-        })
-        .collect();
-    follows.sort_by_key(|f| std::cmp::Reverse(f.follow_id));
-    follows.truncate(limit);
-    // Like Mastodon: a full page always links on, even when the next page is empty.
-    let more = follows.len() == limit;
-    let accounts: Vec<Value> = follows
-        .iter()
-        .filter_map(|f| ctx.state.account(&f.target))
-        .map(|rec| json::account(ctx.state, rec, &ctx.base))
-        .collect();
-    let mut resp = Resp::json(200, &Value::Array(accounts));
-    if let (Some(first), Some(last)) = (follows.first(), follows.last()) {
-        let page = format!("{}/api/v1/accounts/{id}/following?limit={limit}", ctx.base);
-        let mut links = vec![format!(
-            "<{page}&since_id={}>; rel=\"prev\"",
-            first.follow_id
-        )];
-        if more {
-            links.insert(
-                0,
-                format!("<{page}&max_id={}>; rel=\"next\"", last.follow_id),
-            );
-        }
-        resp = resp.header("link", links.join(", "));
+    let (following, followers) = ctx.state.counts(account);
+    if cap.reached(following, followers) {
+        let allowed = cap.allowed(following, followers);
+        return Err(invalid(&format!(
+            "You cannot follow more than {allowed} people"
+        )));
     }
-    resp
+    Ok(())
 }

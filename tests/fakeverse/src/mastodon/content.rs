@@ -1,7 +1,8 @@
-//! Lists, media and statuses: list membership (followed accounts only), uploads (images are
-//! ready at once, video and audio answer 202 and stay "processing" for a few polls), and
-//! statuses with threads, `Idempotency-Key` replay, the length limit and scheduling (past
-//! `scheduled_at`: Mastodon publishes now, GoToSocial backdates).
+//! Lists, media and statuses: list membership (followed accounts only, members paged by
+//! account id), uploads (images are ready at once, video and audio answer 202 and stay
+//! "processing" for a few polls), and statuses with threads, `Idempotency-Key` replay per
+//! account within a TTL, the length limit and scheduling (past `scheduled_at`: Mastodon
+//! publishes now, GoToSocial backdates).
 
 use std::time::{Duration, SystemTime};
 
@@ -10,9 +11,11 @@ use serde_json::{Value, json};
 
 use super::Flavour;
 use super::json;
+use super::listings;
 use super::multipart;
+use super::paging::Paging;
 use super::route::{Ctx, invalid, not_found};
-use super::state::{ListRec, MediaRec, StatusRec};
+use super::state::{KeyRec, ListRec, MediaRec, StatusRec};
 use crate::Resp;
 
 macro_rules! user {
@@ -66,13 +69,15 @@ pub(crate) fn list_accounts(ctx: &mut Ctx<'_>, id: &str) -> Resp {
         return not_found();
     };
     if ctx.req.method == "GET" {
-        let members: Vec<Value> = ctx.state.lists[index]
+        // Mastodon pages list members by account id (`limit=0`: all of them, no links).
+        let entries = ctx.state.lists[index]
             .accounts
             .iter()
-            .filter_map(|a| ctx.state.account(a))
-            .map(|rec| json::account(ctx.state, rec, &ctx.base))
+            .map(|a| (a.parse::<u64>().unwrap_or(0), a.clone()))
             .collect();
-        return Resp::json(200, &Value::Array(members));
+        let url = format!("{}/api/v1/lists/{id}/accounts", ctx.base);
+        let paging = Paging::from_req(ctx.req, true);
+        return listings::accounts_page_with(ctx, &url, entries, paging);
     }
     let ids = ctx.req.fields("account_ids");
     for account in &ids {
@@ -176,22 +181,18 @@ pub(crate) fn status(ctx: &mut Ctx<'_>, id: &str) -> Resp {
     }
 }
 
-/// `POST /api/v1/statuses`.
+/// `POST /api/v1/statuses`. An `Idempotency-Key` the same account used within the TTL
+/// (Mastodon: one hour from the first post) replays that post; after it, the key is new.
 pub(crate) fn create_status(ctx: &mut Ctx<'_>) -> Resp {
     let me = user!(ctx, "write:statuses");
-    let key = ctx.req.header("idempotency-key").map(String::from);
-    let token = ctx.req.bearer().unwrap_or_default().to_string();
-    if let Some(key) = &key
-        && let Some(id) = ctx
-            .state
-            .idempotency
-            .get(&(token.clone(), key.clone()))
-            .cloned()
-        && let Some(rec) = ctx.state.status(&id)
-    {
-        return posted(ctx, rec.clone());
+    let key = ctx
+        .req
+        .header("idempotency-key")
+        .map(|k| (me.clone(), k.to_string()));
+    if let Some(rec) = key.as_ref().and_then(|k| replayed(ctx, k)) {
+        return posted(ctx, rec);
     }
-    let rec = match new_status(ctx, &me, key.clone()) {
+    let rec = match new_status(ctx, &me, key.as_ref().map(|(_, k)| k.clone())) {
         Ok(rec) => rec,
         Err(resp) => return resp,
     };
@@ -201,10 +202,24 @@ pub(crate) fn create_status(ctx: &mut Ctx<'_>) -> Resp {
         }
     }
     if let Some(key) = key {
-        ctx.state.idempotency.insert((token, key), rec.id.clone());
+        let remembered = KeyRec {
+            status_id: rec.id.clone(),
+            at: ctx.now,
+        };
+        ctx.state.idempotency.insert(key, remembered);
     }
     ctx.state.statuses.push(rec.clone());
     posted(ctx, rec)
+}
+
+/// The post an idempotency key made, if the key is still remembered.
+fn replayed(ctx: &Ctx<'_>, key: &(String, String)) -> Option<StatusRec> {
+    let seen = ctx.state.idempotency.get(key)?;
+    let age = ctx.now.duration_since(seen.at).unwrap_or_default();
+    if age >= ctx.state.idempotency_ttl {
+        return None;
+    }
+    ctx.state.status(&seen.status_id).cloned()
 }
 
 fn posted(ctx: &Ctx<'_>, rec: StatusRec) -> Resp {

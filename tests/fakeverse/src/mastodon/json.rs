@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::state::{AccountRec, FollowRec, ListRec, MediaRec, State, StatusRec};
+use super::state::{AccountRec, FollowRec, ListRec, MediaRec, MuteRec, State, StatusRec};
 
 /// `2026-08-01T13:53:13.203Z`
 pub(crate) fn time(at: SystemTime) -> String {
@@ -14,7 +14,17 @@ pub(crate) fn time(at: SystemTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// An account; a moved one carries `"moved"` with its new account (one level deep, as
+/// Mastodon renders it).
 pub(crate) fn account(state: &State, rec: &AccountRec, base: &str) -> Value {
+    let mut value = plain_account(state, rec, base);
+    if let Some(target) = rec.moved_to.as_deref().and_then(|id| state.account(id)) {
+        value["moved"] = plain_account(state, target, base);
+    }
+    value
+}
+
+fn plain_account(state: &State, rec: &AccountRec, base: &str) -> Value {
     let (acct, url) = match &rec.domain {
         None => (rec.username.clone(), format!("{base}/@{}", rec.username)),
         Some(domain) => (
@@ -22,16 +32,7 @@ pub(crate) fn account(state: &State, rec: &AccountRec, base: &str) -> Value {
             format!("https://{domain}/@{}", rec.username),
         ),
     };
-    let following = state
-        .follows
-        .iter()
-        .filter(|f| f.follower == rec.id && !f.requested)
-        .count();
-    let followers = state
-        .follows
-        .iter()
-        .filter(|f| f.target == rec.id && !f.requested)
-        .count();
+    let (following, followers) = state.counts(rec);
     let statuses = state
         .statuses
         .iter()
@@ -51,6 +52,14 @@ pub(crate) fn account(state: &State, rec: &AccountRec, base: &str) -> Value {
     })
 }
 
+/// An entry of `GET /api/v1/mutes` (`MutedAccountSerializer`): the account and when the mute
+/// ends.
+pub(crate) fn muted_account(state: &State, rec: &AccountRec, mute: &MuteRec, base: &str) -> Value {
+    let mut value = account(state, rec, base);
+    value["mute_expires_at"] = mute.expires_at.map(time).into();
+    value
+}
+
 /// The logged-in account, with `source`.
 pub(crate) fn credential_account(state: &State, rec: &AccountRec, base: &str) -> Value {
     let mut value = account(state, rec, base);
@@ -59,13 +68,10 @@ pub(crate) fn credential_account(state: &State, rec: &AccountRec, base: &str) ->
     value
 }
 
-pub(crate) fn relationship(state: &State, me: &str, target: &str) -> Value {
+pub(crate) fn relationship(state: &State, me: &str, target: &str, now: SystemTime) -> Value {
     let follow: Option<&FollowRec> = state.follow(me, target);
     let active = follow.filter(|f| !f.requested);
-    let mute = state
-        .mutes
-        .iter()
-        .find(|m| m.muter == me && m.target == target);
+    let mute = state.mute(me, target, now);
     json!({
         "id": target,
         "following": active.is_some(),
@@ -73,11 +79,11 @@ pub(crate) fn relationship(state: &State, me: &str, target: &str) -> Value {
         "notifying": active.is_some_and(|f| f.notify),
         "languages": active.and_then(|f| f.languages.clone()),
         "followed_by": state.follow(target, me).is_some_and(|f| !f.requested),
-        "blocking": state.blocks.contains(&(me.to_string(), target.to_string())),
-        "blocked_by": state.blocks.contains(&(target.to_string(), me.to_string())),
+        "blocking": state.blocking(me, target),
+        "blocked_by": state.blocking(target, me),
         "muting": mute.is_some(),
         "muting_notifications": mute.is_some_and(|m| m.notifications),
-        "muting_expires_at": null,
+        "muting_expires_at": mute.and_then(|m| m.expires_at).map(time),
         "requested": follow.is_some_and(|f| f.requested),
         "requested_by": false, "domain_blocking": false, "endorsed": false, "note": ""
     })

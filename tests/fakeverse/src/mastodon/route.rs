@@ -20,6 +20,8 @@ pub(crate) enum Route {
     Account(String),
     AccountAction(String, String),
     Following(String),
+    Blocks,
+    Mutes,
     Search,
     Lists,
     ListAccounts(String),
@@ -48,6 +50,8 @@ impl Route {
             ("POST", ["api", "v1", "accounts", id, action]) => {
                 Route::AccountAction(id.to_string(), action.to_string())
             }
+            ("GET", ["api", "v1", "blocks"]) => Route::Blocks,
+            ("GET", ["api", "v1", "mutes"]) => Route::Mutes,
             ("GET", ["api", "v2", "search"]) => Route::Search,
             ("GET" | "POST", ["api", "v1", "lists"]) => Route::Lists,
             ("GET" | "POST", ["api", "v1", "lists", id, "accounts"]) => {
@@ -116,7 +120,12 @@ pub(crate) fn covers_any(granted: &str, wanted: &str) -> bool {
             || (have == "follow"
                 && matches!(
                     wanted,
-                    "read:follows" | "write:follows" | "write:blocks" | "write:mutes"
+                    "read:follows"
+                        | "write:follows"
+                        | "read:blocks"
+                        | "write:blocks"
+                        | "read:mutes"
+                        | "write:mutes"
                 ))
     })
 }

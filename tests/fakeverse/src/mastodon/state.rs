@@ -1,6 +1,7 @@
 //! What the fake instance holds: accounts, apps, codes and tokens, follows, blocks, mutes,
-//! lists, media and statuses. Plain data with public fields, so tests can assert on a
-//! snapshot ([`FakeMastodon::state`](super::FakeMastodon::state)).
+//! lists, media, statuses, idempotency keys and the follow cap. Plain data with public fields,
+//! so tests can assert on a snapshot ([`FakeMastodon::state`](super::FakeMastodon::state)).
+//! Never answers requests (the handlers in the sibling modules do).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
@@ -20,6 +21,12 @@ pub struct AccountRec {
     /// The instance has seen this account (remote accounts start unknown and become known
     /// through a search with `resolve=true`).
     pub known: bool,
+    /// The id of the account this one moved to (rendered as `"moved": {…}`).
+    pub moved_to: Option<String>,
+    /// Added to the followers the instance holds (a test's stand-in for many followers).
+    pub extra_followers: u64,
+    /// Added to the follows the instance holds.
+    pub extra_following: u64,
 }
 
 /// A registered app.
@@ -67,12 +74,69 @@ pub struct FollowRec {
     pub languages: Option<Vec<String>>,
 }
 
+/// A block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRec {
+    /// The internal id Mastodon pages `GET /api/v1/blocks` by (not an account id).
+    pub block_id: u64,
+    pub blocker: String,
+    pub target: String,
+}
+
 /// A mute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MuteRec {
+    /// The internal id Mastodon pages `GET /api/v1/mutes` by (not an account id).
+    pub mute_id: u64,
     pub muter: String,
     pub target: String,
     pub notifications: bool,
+    /// The `duration` asked for, in seconds (`None`: absent or 0, i.e. indefinite).
+    pub expires_in: Option<u64>,
+    pub expires_at: Option<SystemTime>,
+}
+
+impl MuteRec {
+    /// Still in force at `now` (Mastodon treats an expired mute as none).
+    pub fn active(&self, now: SystemTime) -> bool {
+        self.expires_at.is_none_or(|at| at > now)
+    }
+}
+
+/// Mastodon's `FollowLimitValidator`: whoever follows `limit` or more accounts may follow at
+/// most `max(round(followers × ratio), limit)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FollowLimit {
+    pub limit: u64,
+    pub ratio: f64,
+}
+
+impl FollowLimit {
+    /// Mastodon's defaults (`MAX_FOLLOWS_THRESHOLD`, `MAX_FOLLOWS_RATIO`).
+    pub const MASTODON: FollowLimit = FollowLimit {
+        limit: 7_500,
+        ratio: 1.1,
+    };
+
+    /// The most accounts someone with these counts may follow (`limit_for_account`).
+    pub fn allowed(&self, following: u64, followers: u64) -> u64 {
+        if following < self.limit {
+            return self.limit;
+        }
+        ((followers as f64 * self.ratio).round() as u64).max(self.limit)
+    }
+
+    /// True when one more follow would break the cap (`limit_reached?`).
+    pub fn reached(&self, following: u64, followers: u64) -> bool {
+        following >= self.allowed(following, followers)
+    }
+}
+
+/// A remembered `Idempotency-Key`: the status it created, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyRec {
+    pub status_id: String,
+    pub at: SystemTime,
 }
 
 /// A list.
@@ -140,7 +204,7 @@ pub struct State {
     pub codes: Vec<CodeRec>,
     pub tokens: Vec<TokenRec>,
     pub follows: Vec<FollowRec>,
-    pub blocks: Vec<(String, String)>,
+    pub blocks: Vec<BlockRec>,
     pub mutes: Vec<MuteRec>,
     pub lists: Vec<ListRec>,
     pub media: Vec<MediaRec>,
@@ -157,11 +221,17 @@ pub struct State {
     pub max_media: usize,
     pub image_size_limit: usize,
     pub limits: BTreeMap<Family, Window>,
+    /// The follow cap (`None`: no cap, as on GoToSocial and Pleroma here).
+    pub follow_limit: Option<FollowLimit>,
+    /// How long an `Idempotency-Key` is remembered (Mastodon: one hour from the post).
+    pub idempotency_ttl: Duration,
     pub(crate) counters: HashMap<(Family, String, u64), u32>,
     pub(crate) forced: VecDeque<Forced>,
-    pub(crate) idempotency: HashMap<(String, String), String>,
+    /// `(account id, key)` → the post it made. Keyed by account as Mastodon does, so a new
+    /// token of the same user replays too.
+    pub(crate) idempotency: HashMap<(String, String), KeyRec>,
     next_id: u64,
-    next_follow_id: u64,
+    next_record_id: u64,
     serial: u64,
 }
 
@@ -189,11 +259,13 @@ impl State {
             max_media: flavour.max_media(),
             image_size_limit: 16 * 1024 * 1024,
             limits: flavour.default_limits(),
+            follow_limit: (flavour == Flavour::Mastodon).then_some(FollowLimit::MASTODON),
+            idempotency_ttl: Duration::from_secs(3600),
             counters: HashMap::new(),
             forced: VecDeque::new(),
             idempotency: HashMap::new(),
             next_id: 109_000_000_000_000_000,
-            next_follow_id: 500,
+            next_record_id: 500,
             serial: 0,
         }
     }
@@ -204,9 +276,10 @@ impl State {
         self.next_id.to_string()
     }
 
-    pub(crate) fn follow_id(&mut self) -> u64 {
-        self.next_follow_id += 7;
-        self.next_follow_id
+    /// A fresh internal id for a follow, block or mute (what their lists page by).
+    pub(crate) fn record_id(&mut self) -> u64 {
+        self.next_record_id += 7;
+        self.next_record_id
     }
 
     /// A fresh unguessable-looking secret with a prefix (`fvtok_…`).
@@ -247,8 +320,77 @@ impl State {
             .find(|f| f.follower == follower && f.target == target)
     }
 
+    /// True when `blocker` blocks `target`.
+    pub fn blocking(&self, blocker: &str, target: &str) -> bool {
+        self.blocks
+            .iter()
+            .any(|b| b.blocker == blocker && b.target == target)
+    }
+
+    /// The mute of `target` by `muter` in force at `now`.
+    pub fn mute(&self, muter: &str, target: &str, now: SystemTime) -> Option<&MuteRec> {
+        self.mutes
+            .iter()
+            .find(|m| m.muter == muter && m.target == target && m.active(now))
+    }
+
+    /// `(following, followers)` as the account's JSON reports them: accepted follows the
+    /// instance holds plus any seeded extra.
+    pub fn counts(&self, account: &AccountRec) -> (u64, u64) {
+        let active = self.follows.iter().filter(|f| !f.requested);
+        let (mut following, mut followers) = (0, 0);
+        for f in active {
+            following += u64::from(f.follower == account.id);
+            followers += u64::from(f.target == account.id);
+        }
+        (
+            following + account.extra_following,
+            followers + account.extra_followers,
+        )
+    }
+
     /// The status with this id.
     pub fn status(&self, id: &str) -> Option<&StatusRec> {
         self.statuses.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FollowLimit;
+
+    #[test]
+    fn the_follow_cap_is_mastodons() {
+        let cap = FollowLimit::MASTODON;
+        // (following, followers, allowed, reached)
+        let cases = [
+            (0, 0, 7_500, false),
+            (7_499, 0, 7_500, false),
+            (7_500, 0, 7_500, true),
+            (7_500, 7_000, 7_700, false),
+            (7_699, 7_000, 7_700, false),
+            (7_700, 7_000, 7_700, true),
+            (9_000, 8_000, 8_800, true),
+            (8_000, 7_273, 8_000, true),
+        ];
+        for (following, followers, allowed, reached) in cases {
+            assert_eq!(
+                cap.allowed(following, followers),
+                allowed,
+                "{following}/{followers}"
+            );
+            assert_eq!(
+                cap.reached(following, followers),
+                reached,
+                "{following}/{followers}"
+            );
+        }
+        let small = FollowLimit {
+            limit: 3,
+            ratio: 1.5,
+        };
+        assert!(!small.reached(2, 0));
+        assert!(small.reached(3, 2), "max(round(3.0), 3) = 3");
+        assert!(!small.reached(3, 3), "round(4.5) = 5");
     }
 }
