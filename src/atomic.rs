@@ -229,8 +229,9 @@ fn temp_path(path: &Path) -> PathBuf {
     parent(path).join(format!(".{name}.tmp-{}-{n}", std::process::id()))
 }
 
-/// Makes the rename durable (best effort: not every platform can open a directory).
-fn sync_dir(dir: &Path) {
+/// Makes a rename or a new file in `dir` durable (best effort: not every platform can open a
+/// directory).
+pub fn sync_dir(dir: &Path) {
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }
