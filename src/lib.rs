@@ -3,7 +3,9 @@
 //! The library holds every part; `main.rs` only parses, runs and exits. Data flows
 //! `archive` → `discover` (extract, verify) → outputs and `fedi` (the instance client).
 //! Pure parts (parsing, extraction, planning) never touch the network; `net` is the one HTTP
-//! client. See `DESIGN.md` in the team's shared folder for the whole plan.
+//! client; `store` is the one JSON Lines file (append, rewrite, lock) behind caches and
+//! journals, and `atomic` the one whole-file writer. See `DESIGN.md` in the team's shared
+//! folder for the whole plan.
 
 pub mod archive;
 pub mod atomic;
@@ -16,6 +18,7 @@ pub mod follow;
 pub mod net;
 pub mod paths;
 pub mod stdout;
+pub mod store;
 pub mod ui;
 
 pub use cli::Cli;

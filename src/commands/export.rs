@@ -3,7 +3,8 @@
 //!
 //! Records stream from the archive to the output one at a time, so memory stays flat whatever
 //! the archive's size. With `-o FILE` the output goes to a temporary file beside FILE that is
-//! renamed over it only when everything was written: a failure never leaves half a file. A CSV
+//! renamed over it only when everything was written: a failure never leaves half a file (a
+//! device or a FIFO, such as `/dev/null`, is written straight to instead). A CSV
 //! always starts with its header row, even without records. Only the archive's warnings about
 //! what is exported are shown, plus a note when the archive has no such records at all.
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use super::Env;
 use crate::archive::{Archive, ListRef, ListRole, Relation, Topic, Tweet};
+use crate::atomic::Failure;
 use crate::exit::Outcome;
 
 /// Validated options of this command.
@@ -64,7 +66,7 @@ fn export(config: &Config) -> anyhow::Result<Vec<String>> {
     let archive = Archive::open(&config.archive)?;
     match config.output.as_deref() {
         Some(path) if path != Path::new("-") => {
-            write_atomically(path, |out| write(&archive, config, out))?
+            write_file(path, |out| write(&archive, config, out))?
         }
         _ => write(&archive, config, &mut crate::stdout::lock())?,
     }
@@ -315,9 +317,10 @@ fn csv_error(err: csv::Error) -> anyhow::Error {
     }
 }
 
-/// Runs `write` into a temporary file beside `path`, then renames it over `path`; on any
-/// failure the temporary file is removed and `path` is left as it was.
-fn write_atomically(
+/// Writes `path` whole or not at all through [`crate::atomic`] (a device or a FIFO such as
+/// `/dev/null` is written straight to). A missing folder is an error naming the file as
+/// given, not a folder to create.
+fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
@@ -325,10 +328,6 @@ fn write_atomically(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     if !dir.is_dir() {
         anyhow::bail!(
             "cannot write {}: the folder {} does not exist",
@@ -336,18 +335,10 @@ fn write_atomically(
             dir.display()
         );
     }
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> anyhow::Result<()> {
-        let mut file = std::fs::File::create(&temp)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        write(&mut file)?;
-        file.sync_all()
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
+    crate::atomic::write_with(path, false, write).map_err(|failure| match failure {
+        Failure::Fill(err) => err,
+        Failure::Io(err) => {
+            anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
+        }
+    })
 }

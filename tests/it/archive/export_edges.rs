@@ -118,3 +118,39 @@ fn exporting_what_the_layout_lacks_says_so() {
         );
     }
 }
+
+/// Issue 12: `-o` names a FIFO (or `/dev/null`, or a symlink); the export is written through
+/// it and the path stays what it was.
+#[cfg(unix)]
+#[test]
+fn an_output_fifo_or_symlink_is_written_through_and_kept() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sample = fixture("sample-archive.zip");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.expect("mkfifo").success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read fifo"))
+    };
+    let target = fifo.to_str().expect("utf-8");
+    let out = run(&["export", &sample, "--what", "following", "-o", target]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+    let expected = stdout(&run(&["export", &sample, "--what", "following"]));
+    assert_eq!(reader.join().expect("reader"), expected);
+
+    let real = dir.path().join("real.jsonl");
+    std::fs::write(&real, "old").expect("write");
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let target = link.to_str().expect("utf-8");
+    let out = run(&["export", &sample, "--what", "following", "-o", target]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link).expect("link").is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).expect("real"), expected);
+}

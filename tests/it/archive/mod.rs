@@ -415,7 +415,7 @@ fn export_to_a_file_is_atomic() {
     let leftovers = std::fs::read_dir(dir.path())
         .expect("dir")
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
         .count();
     assert_eq!(leftovers, 0);
 }
