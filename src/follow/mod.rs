@@ -11,3 +11,6 @@ pub mod input;
 pub mod plan;
 pub mod relation;
 pub mod eta;
+pub mod journal;
+pub mod remote;
+pub mod run;

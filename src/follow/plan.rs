@@ -243,8 +243,15 @@ impl Plan {
     }
 }
 
-/// Step 2: the instance's facts turn the pending addresses into steps.
-pub fn decide(prepared: Prepared, facts: &HashMap<Handle, Fact>, shape: Shape) -> Plan {
+/// Step 2: the instance's facts turn the pending addresses into steps. `attempted` are the
+/// addresses whose action was sent but whose answer was lost (the journal's open attempts):
+/// if the instance now shows the relation, it was our doing, not "already".
+pub fn decide(
+    prepared: Prepared,
+    facts: &HashMap<Handle, Fact>,
+    attempted: &HashSet<Handle>,
+    shape: Shape,
+) -> Plan {
     let mut plan = Plan {
         relation: shape.relation,
         steps: Vec::new(),
@@ -261,7 +268,10 @@ pub fn decide(prepared: Prepared, facts: &HashMap<Handle, Fact>, shape: Shape) -
         match fact {
             Fact::NotFound => plan.settle(&entry, Outcome::NotFound, None, None),
             Fact::Unchecked(why) => plan.settle(&entry, Outcome::Failed, None, Some(why)),
-            Fact::Found(found) => plan.place(entry, found, &mut seen_ids),
+            Fact::Found(found) => {
+                let ours = attempted.contains(&entry.handle);
+                plan.place(entry, found, ours, &mut seen_ids);
+            }
         }
     }
     plan.cut(shape);
@@ -280,7 +290,7 @@ impl Plan {
     }
 
     /// A found account: act on it (or on where it moved), unless already done.
-    fn place(&mut self, entry: Entry, found: Found, seen: &mut HashMap<String, usize>) {
+    fn place(&mut self, entry: Entry, found: Found, ours: bool, seen: &mut HashMap<String, usize>) {
         let (target, note) = match found.moved_to {
             Some(new) => {
                 let note = format!("moved to {}", new.acct);
@@ -298,6 +308,7 @@ impl Plan {
         }
         seen.insert(target.id.clone(), entry.line);
         if let Some(outcome) = already(self.relation, target.standing) {
+            let outcome = if ours { done_by_us(outcome) } else { outcome };
             self.settle(&entry, outcome, Some(target.id), note);
             return;
         }
@@ -347,6 +358,17 @@ fn already(relation: Relation, standing: Standing) -> Option<Outcome> {
         Relation::Block if standing.blocking => Some(Outcome::AlreadyBlocking),
         Relation::Mute if standing.muting => Some(Outcome::AlreadyMuting),
         _ => None,
+    }
+}
+
+/// What an "already" outcome was when our own lost action caused it.
+fn done_by_us(already: Outcome) -> Outcome {
+    match already {
+        Outcome::AlreadyFollowing => Outcome::Followed,
+        Outcome::AlreadyRequested => Outcome::Requested,
+        Outcome::AlreadyBlocking => Outcome::Blocked,
+        Outcome::AlreadyMuting => Outcome::Muted,
+        other => other,
     }
 }
 

@@ -178,7 +178,7 @@ fn the_instance_decides_found_already_and_not_found() {
             Fact::Unchecked("x.example answered 502".into()),
         ),
     ]);
-    let plan = decide(prepared, &facts, shape(Relation::Follow));
+    let plan = decide(prepared, &facts, &HashSet::new(), shape(Relation::Follow));
     assert_eq!(plan.steps.len(), 1);
     assert_eq!(plan.steps[0].account_id, "1");
     assert_eq!(plan.count(Outcome::AlreadyFollowing), 1);
@@ -199,7 +199,7 @@ fn already_depends_on_the_relation() {
         (Relation::Mute, 1),
     ] {
         let prepared = prepare(&entries, &me(), &HashMap::new(), false);
-        assert_eq!(decide(prepared, &facts, shape(relation)).steps.len(), steps);
+        assert_eq!(decide(prepared, &facts, &HashSet::new(), shape(relation)).steps.len(), steps);
     }
 }
 
@@ -213,7 +213,7 @@ fn a_moved_account_is_followed_at_its_new_address_once() {
         (h("new@y.example"), Fact::Found(found("2", "new@y.example"))),
     ]);
     let prepared = prepare(&entries, &me(), &HashMap::new(), false);
-    let plan = decide(prepared, &facts, shape(Relation::Follow));
+    let plan = decide(prepared, &facts, &HashSet::new(), shape(Relation::Follow));
     assert_eq!(plan.steps.len(), 1);
     assert_eq!(plan.steps[0].account_id, "2");
     assert_eq!(
@@ -257,6 +257,7 @@ fn limit_and_cap_cut_the_steps_and_say_which() {
         let plan = decide(
             prepared,
             &facts,
+            &HashSet::new(),
             Shape {
                 relation,
                 limit,
@@ -297,4 +298,23 @@ fn undo_takes_back_only_what_the_run_did() {
     let steps = undo_steps(&done, &undone);
     let ids: Vec<_> = steps.iter().map(|s| s.account_id.as_str()).collect();
     assert_eq!(ids, ["1", "3"]);
+}
+
+#[test]
+fn a_lost_answer_of_ours_counts_as_done_not_already() {
+    let entries = [listed("a@x.example", 1), listed("b@x.example", 2)];
+    let mut a = found("1", "a@x.example");
+    a.standing.following = true;
+    let mut b = found("2", "b@x.example");
+    b.standing.requested = true;
+    let facts = HashMap::from([
+        (h("a@x.example"), Fact::Found(a)),
+        (h("b@x.example"), Fact::Found(b)),
+    ]);
+    let attempted = HashSet::from([h("a@x.example"), h("b@x.example")]);
+    let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+    let plan = decide(prepared, &facts, &attempted, shape(Relation::Follow));
+    assert_eq!(plan.count(Outcome::Followed), 1);
+    assert_eq!(plan.count(Outcome::Requested), 1);
+    assert!(plan.steps.is_empty());
 }
