@@ -7,6 +7,7 @@
 mod account;
 mod archive;
 mod find;
+mod follow;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 pub use account::{InstanceArgs, InstanceCmdArgs, LoginArgs, LogoutArgs, WhoamiArgs};
 pub use archive::{ExportArgs, InspectArgs};
 pub use find::{FindArgs, HandlesArgs};
+pub use follow::{BlockArgs, FollowArgs, MuteArgs, parse_duration};
 
 use crate::commands::{Env, Request};
 use crate::exit::UsageError;
@@ -92,6 +94,12 @@ pub enum Command {
     Whoami(WhoamiArgs),
     /// Check your login and show what your instance allows (limits, backdating, rate limit)
     Instance(InstanceCmdArgs),
+    /// Follow the accounts in find's output, a Mastodon CSV or a list (plan, confirm, resume)
+    Follow(FollowArgs),
+    /// Block the accounts in a file (the archive's blocks, via `find --relation blocks`)
+    Block(BlockArgs),
+    /// Mute the accounts in a file (the archive's mutes, via `find --relation mutes`)
+    Mute(MuteArgs),
 }
 
 /// Flags that every command accepts.
@@ -141,6 +149,9 @@ impl Command {
             Command::Logout(args) => Request::Logout(args.into_config()),
             Command::Whoami(args) => Request::Whoami(args.into_config()),
             Command::Instance(args) => Request::Instance(args.into_config()),
+            Command::Follow(args) => Request::Follow(args.into_config()?),
+            Command::Block(args) => Request::Follow(args.into_config()?),
+            Command::Mute(args) => Request::Follow(args.into_config()?),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod find;
+pub mod follow;
 pub mod handles;
 pub mod inspect;
 pub mod instance;
@@ -32,6 +33,7 @@ pub enum Request {
     Logout(logout::Config),
     Whoami(whoami::Config),
     Instance(instance::Config),
+    Follow(follow::Config),
 }
 
 /// Runs one validated command.
@@ -45,5 +47,6 @@ pub async fn dispatch(request: Request, env: &Env) -> anyhow::Result<Outcome> {
         Request::Logout(config) => logout::run(config, env).await,
         Request::Whoami(config) => whoami::run(config, env).await,
         Request::Instance(config) => instance::run(config, env).await,
+        Request::Follow(config) => follow::run(config, env).await,
     }
 }

@@ -1,0 +1,679 @@
+//! `fedimigrate follow|block|mute FILE|-`: act on many accounts at once, safely.
+//!
+//! The flow: read the addresses (`follow::input`) → log in and learn the instance's limits →
+//! open the journal (locked) → plan what the input and the journal decide (`follow::plan`)
+//! → check the rest on the instance (`follow::run::check`) → the plan, and a confirmation →
+//! act, journaling every action (`follow::run::execute`) → the list → a summary. A wait for
+//! the rate limit longer than `--max-wait` ends the run early with exit 75 and says when to
+//! run the same command again. `--undo` takes back what a run did; `--runs` lists the runs.
+
+mod render;
+
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use super::Env;
+use crate::discover::Handle;
+use crate::exit::{Outcome, UsageError};
+use crate::fedi::session::connect;
+use crate::fedi::{Account, AccountChoice, Cancel, Client, ClientOptions, Family, InstanceInfo};
+use crate::follow::eta::{self, Window};
+use crate::follow::input::{self, Input};
+use crate::follow::journal::{self, Journal, Record};
+use crate::follow::plan::{self, Plan, Shape, UndoStep};
+use crate::follow::relation::{Outcome as Result_, Relation};
+use crate::follow::remote::ActOptions;
+use crate::follow::run::{self, Event, ItemResult, Stop};
+
+/// Where the addresses come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Source {
+    fn describe(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Stdin => "standard input".into(),
+        }
+    }
+}
+
+/// How results are printed on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Human,
+    Json,
+    Jsonl,
+}
+
+/// Which run `--undo` takes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndoTarget {
+    Last,
+    Run(u32),
+}
+
+/// Validated options of `follow`, `block` and `mute`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub relation: Relation,
+    pub source: Option<Source>,
+    pub choice: AccountChoice,
+    pub include_unverified: bool,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub output: Output,
+    pub limit: Option<usize>,
+    pub options: ActOptions,
+    pub list: Option<String>,
+    pub max_wait: Duration,
+    pub undo: Option<UndoTarget>,
+    pub runs: bool,
+}
+
+/// The largest input read (find's JSON for 100,000 follows is far below this).
+const MAX_INPUT: u64 = 512 << 20;
+
+/// Who we are on which instance, and what it allows.
+struct Me {
+    client: Client,
+    account: Account,
+    handle: Handle,
+    info: InstanceInfo,
+}
+
+/// Runs the command.
+pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
+    if env.net.offline {
+        return Err(UsageError(format!(
+            "`{}` acts on your instance; it cannot run with --offline",
+            config.relation.verb()
+        ))
+        .into());
+    }
+    let input = match &config.source {
+        Some(source) => Some(read_input(source, env)?),
+        None => None,
+    };
+    let me = log_in(&config, env).await?;
+    let path = journal_path(&me, config.relation)?;
+    let read_only = config.dry_run || config.runs;
+    let mut journal = if read_only {
+        Journal::read_only(&path)
+    } else {
+        Journal::open(&path)
+    }?;
+    if config.runs {
+        print_runs(&journal, config.relation)?;
+        return Ok(Outcome::Done);
+    }
+    match (config.undo, input) {
+        (Some(target), _) => undo(&config, env, &me, &mut journal, target).await,
+        (None, Some(input)) => act(&config, env, &me, &mut journal, input).await,
+        (None, None) => Err(UsageError("give a FILE (or - for standard input)".into()).into()),
+    }
+}
+
+/// Reads and parses the addresses; unreadable lines are warned about.
+fn read_input(source: &Source, env: &Env) -> anyhow::Result<Input> {
+    let mut bytes = Vec::new();
+    let read = match source {
+        Source::Stdin => std::io::stdin().lock().take(MAX_INPUT).read_to_end(&mut bytes),
+        Source::File(path) => {
+            std::fs::File::open(path).and_then(|f| f.take(MAX_INPUT).read_to_end(&mut bytes))
+        }
+    };
+    read.with_context(|| format!("cannot read {}", source.describe()))?;
+    let input = input::parse(&bytes)
+        .with_context(|| format!("cannot use {} as a list of accounts", source.describe()))?;
+    if let Some(first) = input.unreadable.first() {
+        env.ui.warn(format_args!(
+            "{} line(s) of {} name no account and are skipped (line {}: {})",
+            input.unreadable.len(),
+            source.describe(),
+            first.line,
+            crate::fedi::error::clean_server_text(&first.why).unwrap_or_default()
+        ));
+    }
+    Ok(input)
+}
+
+/// Connects as the chosen account and learns who it is and what the instance allows.
+async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
+    let session = connect(&config.choice, &env.net, &env.ui)?;
+    let options = ClientOptions {
+        max_wait: config.max_wait,
+        ..ClientOptions::default()
+    };
+    let client = session
+        .client
+        .with_options(options)
+        .with_cancel(Cancel::on_ctrl_c());
+    let account = client.verify_credentials().await?;
+    let info = client.instance_info().await?;
+    let handle = Handle::new(&account.username, &info.domain)
+        .or_else(|_| Handle::new(&account.acct, &info.domain))
+        .with_context(|| format!("cannot tell your address from {}'s answer", client.host()))?;
+    Ok(Me {
+        client,
+        account,
+        handle,
+        info,
+    })
+}
+
+fn journal_path(me: &Me, relation: Relation) -> anyhow::Result<PathBuf> {
+    let data = crate::paths::data_dir()?;
+    let account = me.handle.to_string();
+    Ok(journal::path_for(&data, me.client.host(), &account, relation))
+}
+
+/// Plans, confirms and runs follows, blocks or mutes.
+async fn act(
+    config: &Config,
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    input: Input,
+) -> anyhow::Result<Outcome> {
+    let fingerprint = journal::fingerprint(input.entries.iter().map(|e| &e.handle));
+    let continued = journal.unfinished(None, &fingerprint);
+    let run = continued.as_ref().map_or_else(|| journal.next_run(), |r| r.run);
+    if let Some(until) = continued.as_ref().and_then(|r| r.paused_until)
+        && !config.dry_run
+        && until > Utc::now()
+    {
+        return Ok(still_paused(config, me, until, env));
+    }
+    let previous = journal.previous(run);
+    let prepared = plan::prepare(
+        &input.entries,
+        &me.handle,
+        &previous,
+        config.include_unverified,
+    );
+    let bar = env.ui.progress(
+        Some(prepared.pending.len() as u64),
+        &format!("checking on {}", me.client.host()),
+    );
+    let client = with_bar_notices(&me.client, &bar, env);
+    let checked = run::check(&client, &prepared.pending, journal, &mut |_| bar.inc(1)).await;
+    bar.finish_and_clear();
+    let facts = checked.map_err(|stop| stop_error(stop))?;
+    let attempted = match &continued {
+        Some(r) => journal.unanswered(r.run),
+        None => HashSet::new(),
+    };
+    let shape = Shape {
+        relation: config.relation,
+        limit: config.limit,
+        cap_room: cap_room(me),
+    };
+    let plan = plan::decide(prepared, &facts, &attempted, shape);
+    let timing = timing(&plan, me, config.relation);
+    let context = render::Context {
+        relation: config.relation,
+        me: me.handle.to_string(),
+        software: render::software(&me.info),
+        source: config.source.as_ref().map(Source::describe).unwrap_or_default(),
+        format: input.format.describe(),
+        run,
+        continued: continued.is_some(),
+        list: config.list.clone(),
+    };
+    if config.dry_run {
+        return print_plan(config, &context, &plan, &timing);
+    }
+    env.ui.info(render::plan(&context, &plan, &timing));
+    if plan.steps.is_empty() && plan.settled.is_empty() && config.list.is_none() {
+        emit_plan_lines(config, &plan)?;
+        env.ui.info("Nothing to do.");
+        return Ok(Outcome::Done);
+    }
+    if !plan.steps.is_empty() {
+        confirm(config, env, &render::question(&context, plan.steps.len()))?;
+    }
+    start_run(journal, run, continued.is_none(), &fingerprint, config)?;
+    record_settled(journal, run, &plan)?;
+    emit_plan_lines(config, &plan)?;
+    let stopped = execute(config, env, me, journal, run, &plan).await;
+    finish(config, env, me, journal, run, &plan, stopped).await
+}
+
+/// The room left under the account's follow cap, on software that has one.
+fn cap_room(me: &Me) -> Option<u64> {
+    let cap = plan::follow_cap(&me.info.software.name, me.account.followers_count)?;
+    Some(cap.saturating_sub(me.account.following_count))
+}
+
+/// The instance's budgets for this relation, and how long the plan takes under them.
+pub(crate) struct Timing {
+    pub windows: Vec<(Window, &'static str)>,
+    pub eta: Duration,
+    /// More than one day's budget (Mastodon's own import is then the better road).
+    pub over_a_day: bool,
+}
+
+fn timing(plan: &Plan, me: &Me, relation: Relation) -> Timing {
+    let n = plan.steps.len() as u64;
+    let mut windows = Vec::new();
+    let family = match relation {
+        Relation::Follow => Family::Follows,
+        _ => Family::Api,
+    };
+    for (family, what) in [(family, family.label()), (Family::Api, Family::Api.label())] {
+        if windows.iter().any(|(_, w)| *w == what) {
+            continue;
+        }
+        if let Some(window) = window_of(&me.client, family) {
+            windows.push((window, what));
+        }
+    }
+    let bare: Vec<Window> = windows.iter().map(|(w, _)| *w).collect();
+    let over_a_day = relation == Relation::Follow
+        && windows
+            .first()
+            .is_some_and(|(w, what)| *what == "follows" && n > w.per_day());
+    Timing {
+        eta: eta::estimate(n, &bare),
+        windows,
+        over_a_day,
+    }
+}
+
+/// What the client knows of a family's budget: the server's last word, else the software's.
+fn window_of(client: &Client, family: Family) -> Option<Window> {
+    let budget = client.options().budgets.get(family);
+    let seen = client.rate_limit(family);
+    match (budget, seen) {
+        (Some(budget), Some(seen)) => Some(Window {
+            limit: seen.limit,
+            period: budget.window,
+            remaining: Some(seen.remaining),
+            resets_in: seen.reset.duration_since(SystemTime::now()).ok(),
+        }),
+        (Some(budget), None) => Some(Window::of(budget)),
+        (None, _) => None,
+    }
+}
+
+/// Asks on a terminal; without one, `--yes` is needed.
+fn confirm(config: &Config, env: &Env, question: &str) -> anyhow::Result<()> {
+    if config.yes {
+        return Ok(());
+    }
+    let stdin_used = config.source == Some(Source::Stdin);
+    if !env.ui.can_prompt() || stdin_used {
+        return Err(UsageError(format!(
+            "not confirmed: there is no terminal to ask on, so pass --yes to {} (or --dry-run to only see the plan)",
+            config.relation.verb()
+        ))
+        .into());
+    }
+    if env.ui.confirm(question, false)? {
+        Ok(())
+    } else {
+        Err(UsageError("not confirmed; nothing was done".into()).into())
+    }
+}
+
+fn start_run(
+    journal: &mut Journal,
+    run: u32,
+    new: bool,
+    fingerprint: &str,
+    config: &Config,
+) -> anyhow::Result<()> {
+    if !new {
+        return Ok(());
+    }
+    journal.write(Record::Run {
+        run,
+        undo_of: None,
+        at: Utc::now(),
+        input: config.source.as_ref().map(Source::describe),
+        fingerprint: fingerprint.to_string(),
+    })?;
+    Ok(())
+}
+
+/// Journals what the check settled (already followed, not found…), so a continued run counts
+/// it without asking again.
+fn record_settled(journal: &mut Journal, run: u32, plan: &Plan) -> anyhow::Result<()> {
+    for settled in &plan.settled {
+        let item = ItemResult {
+            handle: settled.handle.clone(),
+            result: settled.outcome,
+            line: Some(settled.line),
+            account_id: settled.account_id.clone(),
+            acct: None,
+            reason: settled.reason.clone(),
+        };
+        journal.write(run::result_record(run, &item))?;
+    }
+    Ok(())
+}
+
+/// Acts on the plan's steps, with a progress bar and `--jsonl` lines.
+async fn execute(
+    config: &Config,
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    run: u32,
+    plan: &Plan,
+) -> Result<(), Stop> {
+    let bar = env.ui.progress(
+        Some(plan.steps.len() as u64),
+        render::progressive(config.relation),
+    );
+    let client = with_bar_notices(&me.client, &bar, env);
+    let output = config.output;
+    let mut on = |event: Event<'_>| {
+        if let Event::Done(item) = event {
+            bar.inc(1);
+            if item.result == Result_::Failed {
+                bar.suspend(|| env.ui.warn(render::failure(item)));
+            }
+            if output == Output::Jsonl {
+                let _ = print_line(&render::line(item));
+            }
+        }
+    };
+    let result = run::execute(
+        &client,
+        &plan.steps,
+        config.relation,
+        &config.options,
+        journal,
+        run,
+        &mut on,
+    )
+    .await;
+    bar.finish_and_clear();
+    result
+}
+
+/// The list, the end record, the summary and the exit status.
+async fn finish(
+    config: &Config,
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    run: u32,
+    plan: &Plan,
+    stopped: Result<(), Stop>,
+) -> anyhow::Result<Outcome> {
+    if let Err(stop) = stopped {
+        return stop_run(config, env, journal, run, plan, stop);
+    }
+    let mut partial = false;
+    if let Some(title) = &config.list {
+        partial |= !fill_list(env, me, journal, run, title).await?;
+    }
+    let results = journal.results(run);
+    let failed = results.iter().any(|r| r.outcome == Result_::Failed);
+    journal.write(Record::End {
+        run,
+        complete: !failed,
+        at: Utc::now(),
+    })?;
+    print_summary(config, env, plan, &results, run)?;
+    Ok(if failed || partial {
+        Outcome::Partial
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Puts this run's follows into the list; false when that failed (a warning says why).
+async fn fill_list(
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    run: u32,
+    title: &str,
+) -> anyhow::Result<bool> {
+    let followed: Vec<String> = journal
+        .results(run)
+        .into_iter()
+        .filter(|r| r.outcome == Result_::Followed)
+        .filter_map(|r| r.account_id)
+        .collect();
+    match run::fill_list(&me.client, title, &followed, journal).await {
+        Ok(added) => {
+            env.ui.info(format_args!("added {added} account(s) to the list \"{title}\""));
+            Ok(true)
+        }
+        Err(Stop::Client(err)) if !err.is_interrupted() && !err.is_auth_failure() => {
+            env.ui.warn(format_args!(
+                "could not fill the list \"{title}\": {err}; a rerun tries again"
+            ));
+            Ok(false)
+        }
+        Err(stop) => Err(stop_error(stop)),
+    }
+}
+
+/// A run that stopped early: saved, and the user is told what next.
+fn stop_run(
+    config: &Config,
+    env: &Env,
+    journal: &mut Journal,
+    run: u32,
+    plan: &Plan,
+    stop: Stop,
+) -> anyhow::Result<Outcome> {
+    let Stop::RateLimited(crate::fedi::Error::RateLimited { at, .. }) = &stop else {
+        return Err(stop_error(stop));
+    };
+    let until: DateTime<Utc> = (*at).into();
+    journal.write(Record::Paused { run, until })?;
+    let results = journal.results(run);
+    print_summary(config, env, plan, &results, run)?;
+    env.ui.warn(render::paused(config.relation, &stop.to_string(), *at));
+    Ok(Outcome::Unfinished)
+}
+
+/// A run continued while the journal says the budget is not back yet.
+fn still_paused(config: &Config, me: &Me, until: DateTime<Utc>, env: &Env) -> Outcome {
+    let what = match config.relation {
+        Relation::Follow => "follows",
+        _ => "requests",
+    };
+    env.ui.warn(format_args!(
+        "{} allows no more {what} until {}; nothing was sent. Run the same command again after then",
+        me.client.host(),
+        crate::fedi::notice::clock_time(until.into())
+    ));
+    Outcome::Unfinished
+}
+
+/// Turns a stop into the error the user sees.
+fn stop_error(stop: Stop) -> anyhow::Error {
+    match stop {
+        Stop::RateLimited(err) | Stop::Client(err) => anyhow::Error::new(err),
+        Stop::Journal(err) => anyhow::Error::new(err),
+    }
+}
+
+/// A client whose notices (waits, retries) print above the progress bar.
+fn with_bar_notices(client: &Client, bar: &indicatif::ProgressBar, env: &Env) -> Client {
+    let bar = bar.clone();
+    let ui = env.ui.clone();
+    client
+        .clone()
+        .on_notice(move |notice| bar.suspend(|| ui.info(notice)))
+}
+
+fn print_line(value: &serde_json::Value) -> std::io::Result<()> {
+    let mut out = crate::stdout::lock();
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// `--jsonl` lines for what the plan settled or skipped (actions print as they happen).
+fn emit_plan_lines(config: &Config, plan: &Plan) -> anyhow::Result<()> {
+    if config.output != Output::Jsonl {
+        return Ok(());
+    }
+    for value in render::plan_lines(plan) {
+        print_line(&value)?;
+    }
+    Ok(())
+}
+
+fn print_plan(
+    config: &Config,
+    context: &render::Context,
+    plan: &Plan,
+    timing: &Timing,
+) -> anyhow::Result<Outcome> {
+    let mut out = crate::stdout::lock();
+    match config.output {
+        Output::Human => out.write_all(render::plan(context, plan, timing).as_bytes())?,
+        Output::Json => {
+            serde_json::to_writer_pretty(&mut out, &render::plan_json(context, plan, timing))?;
+            writeln!(out)?;
+        }
+        Output::Jsonl => {
+            for value in render::step_lines(plan).chain(render::plan_lines(plan)) {
+                serde_json::to_writer(&mut out, &value)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+fn print_summary(
+    config: &Config,
+    env: &Env,
+    plan: &Plan,
+    results: &[journal::RunResult],
+    run: u32,
+) -> anyhow::Result<()> {
+    match config.output {
+        Output::Json => {
+            let mut out = crate::stdout::lock();
+            let doc = render::summary_json(config.relation, run, plan, results);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        _ => env.ui.info(render::summary(config.relation, run, plan, results)),
+    }
+    Ok(())
+}
+
+/// Lists the runs of this journal.
+fn print_runs(journal: &Journal, relation: Relation) -> anyhow::Result<()> {
+    let mut out = crate::stdout::lock();
+    out.write_all(render::runs(journal, relation).as_bytes())?;
+    Ok(())
+}
+
+/// `--undo`: takes back exactly what a run did.
+async fn undo(
+    config: &Config,
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    target: UndoTarget,
+) -> anyhow::Result<Outcome> {
+    let of = undo_target(journal, target, config.relation)?;
+    let fingerprint = format!("undo-{of}");
+    let continued = journal.unfinished(Some(of), &fingerprint);
+    let run = continued.as_ref().map_or_else(|| journal.next_run(), |r| r.run);
+    let done: Vec<(Handle, String, Result_)> = journal
+        .results(of)
+        .into_iter()
+        .filter_map(|r| Some((r.handle, r.account_id?, r.outcome)))
+        .collect();
+    let steps: Vec<UndoStep> = plan::undo_steps(&done, &journal.undone(of));
+    let text = render::undo_plan(config.relation, of, steps.len(), &me.handle.to_string());
+    if config.dry_run {
+        crate::stdout::lock().write_all(text.as_bytes())?;
+        return Ok(Outcome::Done);
+    }
+    env.ui.info(text.trim_end());
+    if steps.is_empty() {
+        return Ok(Outcome::Done);
+    }
+    confirm(config, env, &render::undo_question(config.relation, steps.len()))?;
+    if continued.is_none() {
+        journal.write(Record::Run {
+            run,
+            undo_of: Some(of),
+            at: Utc::now(),
+            input: None,
+            fingerprint,
+        })?;
+    }
+    let output = config.output;
+    let mut on = |event: Event<'_>| {
+        if let (Event::Done(item), Output::Jsonl) = (event, output) {
+            let _ = print_line(&render::line(item));
+        }
+    };
+    let result = run::undo(&me.client, &steps, config.relation, journal, run, &mut on).await;
+    let empty = Plan {
+        relation: config.relation,
+        steps: Vec::new(),
+        settled: Vec::new(),
+        skipped: Vec::new(),
+        earlier: Vec::new(),
+    };
+    finish(config, env, me, journal, run, &empty, result).await
+}
+
+/// The run `--undo` means: the one named, or the latest that acted and is not fully undone.
+fn undo_target(journal: &Journal, target: UndoTarget, relation: Relation) -> anyhow::Result<u32> {
+    let runs = journal.runs();
+    let acted = |run: u32| {
+        journal
+            .results(run)
+            .iter()
+            .any(|r| r.outcome.is_our_doing())
+    };
+    match target {
+        UndoTarget::Run(n) => match runs.iter().find(|r| r.run == n) {
+            Some(r) if r.undo_of.is_none() => Ok(n),
+            Some(_) => Err(UsageError(format!("run {n} is itself an undo")).into()),
+            None => Err(UsageError(format!(
+                "there is no run {n} in the {} journal (see `fedimigrate {} --runs`)",
+                relation.verb(),
+                relation.verb()
+            ))
+            .into()),
+        },
+        UndoTarget::Last => runs
+            .iter()
+            .rev()
+            .filter(|r| r.undo_of.is_none() && acted(r.run))
+            .find(|r| {
+                let undone = journal.undone(r.run);
+                journal
+                    .results(r.run)
+                    .iter()
+                    .any(|x| x.outcome.is_our_doing() && !undone.contains(&x.handle))
+            })
+            .map(|r| r.run)
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "no run has anything left to {}",
+                    relation.undo_verb()
+                ))
+                .into()
+            }),
+    }
+}
