@@ -6,8 +6,9 @@
 //! (`{"kind":"host","host":…,"info":{…}}`); the last line for a key wins. Results are appended
 //! as they arrive (an interrupted run keeps what it learned); the file is rewritten atomically
 //! (temporary file + rename) when it holds mostly superseded lines, or when it was damaged.
-//! A damaged file never breaks a run: unreadable lines are skipped with a warning, a torn last
-//! line (a crash mid-write) is dropped quietly, and the file is rewritten.
+//! A damaged file never breaks a run: unreadable lines are skipped with a warning and the file
+//! is rewritten; a torn last line (a crash mid-write) is dropped quietly. The file handling
+//! itself is [`crate::store::JsonLines`]; this module never touches the file directly.
 //!
 //! How long a result stays valid depends on what it says ([`Policy`]): an account that exists
 //! is stable (7 days); an absent account or a non-fediverse host may change (1 day); a timeout,
@@ -16,15 +17,14 @@
 //! `unverified` is never cached.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::verify::{HostInfo, State, Verification};
+use crate::store::{JsonLines, Loaded, Options};
 
 /// The cache file's name inside the cache directory.
 pub const FILE_NAME: &str = "verify.jsonl";
@@ -88,12 +88,12 @@ enum Line {
 /// The cache: in memory, backed by the file (or by nothing, see [`VerifyCache::in_memory`]).
 #[derive(Debug)]
 pub struct VerifyCache {
-    path: Option<PathBuf>,
+    file: Option<JsonLines>,
     policy: Policy,
     targets: HashMap<String, Verification>,
     hosts: HashMap<String, HostInfo>,
+    /// Lines in the file, superseded ones included (to tell when a rewrite pays).
     lines: usize,
-    appender: Option<File>,
     warnings: Vec<String>,
     write_failed: bool,
 }
@@ -107,12 +107,11 @@ impl VerifyCache {
     /// A cache that lives only for this process (tests, `--refresh` without saving).
     pub fn in_memory() -> Self {
         Self {
-            path: None,
+            file: None,
             policy: Policy::default(),
             targets: HashMap::new(),
             hosts: HashMap::new(),
             lines: 0,
-            appender: None,
             warnings: Vec::new(),
             write_failed: false,
         }
@@ -126,23 +125,20 @@ impl VerifyCache {
     /// Opens (or starts) the cache at `path`. Never fails: problems become warnings
     /// ([`VerifyCache::take_warnings`]) and a damaged file is rewritten.
     pub fn open(path: &Path) -> Self {
-        let mut cache = Self {
-            path: Some(path.to_path_buf()),
-            ..Self::in_memory()
-        };
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return cache,
+        let mut cache = Self::in_memory();
+        let (file, loaded) = match JsonLines::open::<Line>(path, Options::default()) {
+            Ok(opened) => opened,
             Err(err) => {
                 cache.warn(format!(
-                    "cannot read the cache {}: {err}; starting afresh",
+                    "cannot read the cache {}: {err}; this run will neither use nor update it",
                     path.display()
                 ));
                 return cache;
             }
         };
-        let damaged = cache.load(&text);
-        let torn = !text.is_empty() && !text.ends_with('\n');
+        cache.file = Some(file);
+        let damaged = loaded.damaged.len();
+        cache.load(loaded);
         let bloated = cache.lines > 2 * (cache.targets.len() + cache.hosts.len()) + 100;
         if damaged > 0 {
             cache.warn(format!(
@@ -150,30 +146,21 @@ impl VerifyCache {
                 path.display()
             ));
         }
-        if damaged > 0 || torn || bloated {
+        if damaged > 0 || bloated {
             cache.rewrite(Utc::now());
         }
         cache
     }
 
-    /// Reads the lines; returns how many were unreadable (a torn last line not counted).
-    fn load(&mut self, text: &str) -> usize {
-        let mut damaged = 0;
-        let complete = text.ends_with('\n');
-        let lines: Vec<&str> = text.lines().collect();
-        for (index, line) in lines.iter().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            self.lines += 1;
-            match serde_json::from_str::<Line>(line) {
-                Ok(Line::Target { key, result }) => drop(self.targets.insert(key, result)),
-                Ok(Line::Host { host, info }) => drop(self.hosts.insert(host, info)),
-                Err(_) if index + 1 == lines.len() && !complete => {}
-                Err(_) => damaged += 1,
+    /// Indexes the records read (the last line for a key wins).
+    fn load(&mut self, loaded: Loaded<Line>) {
+        self.lines = loaded.records.len() + loaded.damaged.len() + usize::from(loaded.torn);
+        for line in loaded.records {
+            match line {
+                Line::Target { key, result } => drop(self.targets.insert(key, result)),
+                Line::Host { host, info } => drop(self.hosts.insert(host, info)),
             }
         }
-        damaged
     }
 
     /// Uses another validity policy.
@@ -189,7 +176,7 @@ impl VerifyCache {
 
     /// The file behind the cache, if any.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.file.as_ref().map(JsonLines::path)
     }
 
     /// A result that is still valid at `now`.
@@ -261,34 +248,19 @@ impl VerifyCache {
     }
 
     fn append(&mut self, line: &Line) {
-        let Some(path) = self.path.clone() else {
-            return;
-        };
         if self.write_failed {
             return;
         }
-        let result = self.appender(&path).and_then(|file| {
-            let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
-            text.push('\n');
-            file.write_all(text.as_bytes())
-        });
-        match result {
+        let Some(file) = self.file.as_mut() else {
+            return;
+        };
+        match file.append(line) {
             Ok(()) => self.lines += 1,
-            Err(err) => self.write_error(&path, &err),
-        }
-    }
-
-    fn appender(&mut self, path: &Path) -> std::io::Result<&mut File> {
-        if self.appender.is_none() {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
+            Err(err) => {
+                let path = file.path().to_path_buf();
+                self.write_error(&path, &err);
             }
-            let file = OpenOptions::new().create(true).append(true).open(path)?;
-            self.appender = Some(file);
         }
-        self.appender
-            .as_mut()
-            .ok_or_else(|| std::io::Error::other("no cache file"))
     }
 
     fn write_error(&mut self, path: &Path, err: &std::io::Error) {
@@ -301,54 +273,29 @@ impl VerifyCache {
 
     /// Rewrites the file with the latest line per key, dropping entries too old to be used.
     pub fn rewrite(&mut self, now: DateTime<Utc>) {
-        let Some(path) = self.path.clone() else {
+        let keep = |v: &Verification| is_fresh(v.checked_at, self.policy.ttl(v.state), now);
+        let targets = self.targets.iter().filter(|(_, v)| keep(v));
+        let targets = targets.map(|(key, result)| Line::Target {
+            key: key.clone(),
+            result: result.clone(),
+        });
+        let hosts = self.hosts.iter().map(|(host, info)| Line::Host {
+            host: host.clone(),
+            info: info.clone(),
+        });
+        let lines: Vec<Line> = targets.chain(hosts).collect();
+        let count = lines.len();
+        let Some(file) = self.file.as_mut() else {
             return;
         };
-        let keep_target = |v: &Verification| is_fresh(v.checked_at, self.policy.ttl(v.state), now);
-        let mut text = String::new();
-        let mut lines = 0;
-        let targets = self.targets.iter().filter(|(_, v)| keep_target(v));
-        for (key, result) in targets {
-            let line = Line::Target {
-                key: key.clone(),
-                result: result.clone(),
-            };
-            text.push_str(&serde_json::to_string(&line).unwrap_or_default());
-            text.push('\n');
-            lines += 1;
-        }
-        for (host, info) in &self.hosts {
-            let line = Line::Host {
-                host: host.clone(),
-                info: info.clone(),
-            };
-            text.push_str(&serde_json::to_string(&line).unwrap_or_default());
-            text.push('\n');
-            lines += 1;
-        }
-        self.appender = None;
-        match write_atomically(&path, text.as_bytes()) {
-            Ok(()) => self.lines = lines,
-            Err(err) => self.write_error(&path, &err),
+        match file.rewrite(lines) {
+            Ok(()) => self.lines = count,
+            Err(err) => {
+                let path = file.path().to_path_buf();
+                self.write_error(&path, &err);
+            }
         }
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
-/// readers see the old file or the new one, never half of one.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "cache".into());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut file = File::create(&temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&temp, path)
 }
 
 #[cfg(test)]

@@ -83,7 +83,15 @@ impl JsonLines {
     ) -> io::Result<(Self, Loaded<T>)> {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Vec::new(),
+            // A path under a regular file cannot exist either; the first append says why.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Vec::new()
+            }
             Err(err) => return Err(err),
         };
         let (loaded, mend) = parse(&bytes);

@@ -2,18 +2,17 @@
 //! (`{"fetched_at":…,"ids":[…],"page":{…}}`) in `x-users.jsonl` under
 //! [`crate::paths::cache_dir`], indexed in memory by user id. Lookups cost money, so pages
 //! never expire on their own; `--refresh` asks again. Appended as pages arrive; damaged lines
-//! are skipped with a warning and the file rewritten, a torn last line dropped quietly.
+//! are skipped with a warning and the file rewritten, a torn last line dropped quietly. The
+//! file handling is [`crate::store::JsonLines`]; this module never touches the file directly.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::discover::cache::write_atomically;
+use crate::store::{JsonLines, Options};
 
 /// The cache file's name inside the cache directory.
 pub const FILE_NAME: &str = "x-users.jsonl";
@@ -28,7 +27,7 @@ struct Line {
 /// Fetched pages and their index.
 #[derive(Debug, Default)]
 pub struct XCache {
-    path: Option<PathBuf>,
+    file: Option<JsonLines>,
     lines: Vec<Line>,
     users: HashMap<String, Value>,
     errors: HashMap<String, Value>,
@@ -50,36 +49,27 @@ impl XCache {
 
     /// Opens (or starts) the cache at `path`; never fails (see the module docs).
     pub fn open(path: &Path) -> Self {
-        let mut cache = Self {
-            path: Some(path.to_path_buf()),
-            ..Self::default()
-        };
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return cache,
+        let mut cache = Self::default();
+        let (file, loaded) = match JsonLines::open::<Line>(path, Options::default()) {
+            Ok(opened) => opened,
             Err(err) => {
-                cache
-                    .warnings
-                    .push(format!("cannot read {}: {err}", path.display()));
+                cache.warnings.push(format!(
+                    "cannot read {}: {err}; this run will neither use nor update it",
+                    path.display()
+                ));
                 return cache;
             }
         };
-        let rows: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        let mut damaged = 0;
-        for (index, row) in rows.iter().enumerate() {
-            match serde_json::from_str::<Line>(row) {
-                Ok(line) => cache.index(line),
-                Err(_) if index + 1 == rows.len() && !text.ends_with('\n') => {}
-                Err(_) => damaged += 1,
-            }
+        cache.file = Some(file);
+        for line in loaded.records {
+            cache.index(line);
         }
+        let damaged = loaded.damaged.len();
         if damaged > 0 {
             cache.warnings.push(format!(
                 "ignored {damaged} unreadable line(s) in {}; it will be rewritten",
                 path.display()
             ));
-        }
-        if damaged > 0 || (!text.is_empty() && !text.ends_with('\n')) {
             cache.rewrite();
         }
         cache
@@ -133,8 +123,7 @@ impl XCache {
         };
         if let Err(err) = self.append(&line) {
             let path = self
-                .path
-                .as_ref()
+                .path()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
             let message = format!(
@@ -147,31 +136,24 @@ impl XCache {
         self.index(line);
     }
 
-    fn append(&self, line: &Line) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+    fn path(&self) -> Option<&Path> {
+        self.file.as_ref().map(JsonLines::path)
+    }
+
+    fn append(&mut self, line: &Line) -> std::io::Result<()> {
+        match self.file.as_mut() {
+            Some(file) => file.append(line),
+            None => Ok(()),
         }
-        let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
-        text.push('\n');
-        let mut file: File = OpenOptions::new().create(true).append(true).open(path)?;
-        file.write_all(text.as_bytes())
     }
 
     fn rewrite(&mut self) {
-        let Some(path) = self.path.clone() else {
+        let Some(file) = self.file.as_mut() else {
             return;
         };
-        let mut text = String::new();
-        for line in &self.lines {
-            text.push_str(&serde_json::to_string(line).unwrap_or_default());
-            text.push('\n');
-        }
-        if let Err(err) = write_atomically(&path, text.as_bytes()) {
-            self.warnings
-                .push(format!("cannot rewrite {}: {err}", path.display()));
+        if let Err(err) = file.rewrite(&self.lines) {
+            let path = file.path().display().to_string();
+            self.warnings.push(format!("cannot rewrite {path}: {err}"));
         }
     }
 
@@ -203,5 +185,57 @@ impl XCache {
     /// Warnings gathered so far, emptied.
     pub fn take_warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(id: &str) -> Value {
+        json!({"data": [{"id": id, "username": format!("user{id}")}]})
+    }
+
+    #[test]
+    fn pages_survive_a_reopen_and_a_torn_tail_is_dropped_quietly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join(FILE_NAME);
+        let mut cache = XCache::open(&path);
+        cache.record(&["1".into()], page("1"));
+        drop(cache);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("{\"fetched_at\":\"2024-");
+        std::fs::write(&path, text).unwrap();
+
+        let mut cache = XCache::open(&path);
+        assert!(cache.take_warnings().is_empty());
+        assert!(cache.knows("1"));
+        cache.record(&["2".into()], page("2"));
+        drop(cache);
+        let mut cache = XCache::open(&path);
+        assert!(
+            cache.take_warnings().is_empty(),
+            "the next page began a line"
+        );
+        assert_eq!(cache.pages().count(), 2);
+        assert!(cache.user("2").is_some());
+    }
+
+    #[test]
+    fn a_damaged_line_is_skipped_with_a_warning_and_the_file_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let mut cache = XCache::open(&path);
+        cache.record(&["1".into()], page("1"));
+        drop(cache);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("not json\n{text}")).unwrap();
+
+        let mut cache = XCache::open(&path);
+        let warnings = cache.take_warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("1 unreadable line(s)"), "{warnings:?}");
+        assert!(cache.knows("1"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
 }

@@ -184,3 +184,39 @@ fn a_private_store_is_0600_in_new_0700_dirs() {
     store.append(&Rec { n: 1 }).unwrap();
     assert_eq!(mode(&loose), 0o600, "an existing file is tightened");
 }
+
+#[test]
+fn a_path_under_a_file_reads_empty_and_fails_on_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    fs::write(&blocker, "x").unwrap();
+    let (mut store, loaded) = open(&blocker.join("log.jsonl"));
+    assert!(loaded.records.is_empty());
+    assert!(store.append(&Rec { n: 1 }).is_err());
+    assert!(store.append(&Rec { n: 2 }).is_err(), "and keeps failing");
+}
+
+#[test]
+fn an_unreadable_path_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = JsonLines::open::<Rec>(dir.path(), Options::default()).unwrap_err();
+    assert_ne!(err.kind(), io::ErrorKind::NotFound);
+}
+
+#[test]
+fn the_remains_of_a_failed_append_are_cut_before_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let (mut store, _) = open(&path);
+    store.append(&Rec { n: 1 }).unwrap();
+    // What `append` leaves after a write that got half out (say, the disk filled up).
+    let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+    file.write_all(b"{\"n\":2").unwrap();
+    store.appender = None;
+    store.mend = Some(Mend::Cut {
+        keep: store.end,
+        if_len: None,
+    });
+    store.append(&Rec { n: 3 }).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), "{\"n\":1}\n{\"n\":3}\n");
+}
