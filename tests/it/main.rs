@@ -8,6 +8,7 @@ mod fedi_fixtures;
 mod fedi_limits;
 mod fedi_support;
 mod find;
+mod follow;
 mod find_relation;
 mod handles;
 mod login;
