@@ -164,7 +164,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "m" | "min" | "mins" => 60,
         "h" | "hour" | "hours" => 3600,
         "d" | "day" | "days" => 86_400,
-        _ => return Err(format!("`{text}` is not a duration like 30s, 15m, 2h or 7d")),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a duration like 30s, 15m, 2h or 7d"
+            ));
+        }
     };
     Ok(Duration::from_secs(number.saturating_mul(unit)))
 }
@@ -197,9 +201,13 @@ impl BulkArgs {
         let undo = match self.undo.as_deref() {
             None => None,
             Some("last") => Some(UndoTarget::Last),
-            Some(run) => Some(UndoTarget::Run(run.trim_start_matches('#').parse().map_err(
-                |_| UsageError(format!("--undo takes a run number (see --runs), not `{run}`")),
-            )?)),
+            Some(run) => Some(UndoTarget::Run(
+                run.trim_start_matches('#').parse().map_err(|_| {
+                    UsageError(format!(
+                        "--undo takes a run number (see --runs), not `{run}`"
+                    ))
+                })?,
+            )),
         };
         let output = match (self.json, self.jsonl) {
             (true, _) => Output::Json,

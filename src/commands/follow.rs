@@ -126,7 +126,10 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
 fn read_input(source: &Source, env: &Env) -> anyhow::Result<Input> {
     let mut bytes = Vec::new();
     let read = match source {
-        Source::Stdin => std::io::stdin().lock().take(MAX_INPUT).read_to_end(&mut bytes),
+        Source::Stdin => std::io::stdin()
+            .lock()
+            .take(MAX_INPUT)
+            .read_to_end(&mut bytes),
         Source::File(path) => {
             std::fs::File::open(path).and_then(|f| f.take(MAX_INPUT).read_to_end(&mut bytes))
         }
@@ -173,7 +176,12 @@ async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
 fn journal_path(me: &Me, relation: Relation) -> anyhow::Result<PathBuf> {
     let data = crate::paths::data_dir()?;
     let account = me.handle.to_string();
-    Ok(journal::path_for(&data, me.client.host(), &account, relation))
+    Ok(journal::path_for(
+        &data,
+        me.client.host(),
+        &account,
+        relation,
+    ))
 }
 
 /// Plans, confirms and runs follows, blocks or mutes.
@@ -186,7 +194,9 @@ async fn act(
 ) -> anyhow::Result<Outcome> {
     let fingerprint = journal::fingerprint(input.entries.iter().map(|e| &e.handle));
     let continued = journal.unfinished(None, &fingerprint);
-    let run = continued.as_ref().map_or_else(|| journal.next_run(), |r| r.run);
+    let run = continued
+        .as_ref()
+        .map_or_else(|| journal.next_run(), |r| r.run);
     if let Some(until) = continued.as_ref().and_then(|r| r.paused_until)
         && !config.dry_run
         && until > Utc::now()
@@ -207,7 +217,7 @@ async fn act(
     let client = with_bar_notices(&me.client, &bar, env);
     let checked = run::check(&client, &prepared.pending, journal, &mut |_| bar.inc(1)).await;
     bar.finish_and_clear();
-    let facts = checked.map_err(|stop| stop_error(stop))?;
+    let facts = checked.map_err(stop_error)?;
     let attempted = match &continued {
         Some(r) => journal.unanswered(r.run),
         None => HashSet::new(),
@@ -223,7 +233,11 @@ async fn act(
         relation: config.relation,
         me: me.handle.to_string(),
         software: render::software(&me.info),
-        source: config.source.as_ref().map(Source::describe).unwrap_or_default(),
+        source: config
+            .source
+            .as_ref()
+            .map(Source::describe)
+            .unwrap_or_default(),
         format: input.format.describe(),
         run,
         continued: continued.is_some(),
@@ -233,8 +247,18 @@ async fn act(
         return print_plan(config, &context, &plan, &timing);
     }
     env.ui.info(render::plan(&context, &plan, &timing));
-    if plan.steps.is_empty() && plan.settled.is_empty() && config.list.is_none() {
+    let list_pending = continued.is_some() && config.list.is_some();
+    if plan.steps.is_empty() && !list_pending {
         emit_plan_lines(config, &plan)?;
+        if continued.is_some() {
+            let failed = plan.settled.iter().any(|s| s.outcome == Result_::Failed);
+            record_settled(journal, run, &plan)?;
+            journal.write(Record::End {
+                run,
+                complete: !failed,
+                at: Utc::now(),
+            })?;
+        }
         env.ui.info("Nothing to do.");
         return Ok(Outcome::Done);
     }
@@ -426,7 +450,7 @@ async fn finish(
         complete: !failed,
         at: Utc::now(),
     })?;
-    print_summary(config, env, plan, &results, run)?;
+    print_summary(config, env, plan, &results, run, journal)?;
     Ok(if failed || partial {
         Outcome::Partial
     } else {
@@ -450,7 +474,9 @@ async fn fill_list(
         .collect();
     match run::fill_list(&me.client, title, &followed, journal).await {
         Ok(added) => {
-            env.ui.info(format_args!("added {added} account(s) to the list \"{title}\""));
+            env.ui.info(format_args!(
+                "added {added} account(s) to the list \"{title}\""
+            ));
             Ok(true)
         }
         Err(Stop::Client(err)) if !err.is_interrupted() && !err.is_auth_failure() => {
@@ -478,8 +504,9 @@ fn stop_run(
     let until: DateTime<Utc> = (*at).into();
     journal.write(Record::Paused { run, until })?;
     let results = journal.results(run);
-    print_summary(config, env, plan, &results, run)?;
-    env.ui.warn(render::paused(config.relation, &stop.to_string(), *at));
+    print_summary(config, env, plan, &results, run, journal)?;
+    env.ui
+        .warn(render::paused(config.relation, &stop.to_string(), *at));
     Ok(Outcome::Unfinished)
 }
 
@@ -562,7 +589,13 @@ fn print_summary(
     plan: &Plan,
     results: &[journal::RunResult],
     run: u32,
+    journal: &Journal,
 ) -> anyhow::Result<()> {
+    let undo_of = journal
+        .runs()
+        .iter()
+        .find(|r| r.run == run)
+        .and_then(|r| r.undo_of);
     match config.output {
         Output::Json => {
             let mut out = crate::stdout::lock();
@@ -570,7 +603,13 @@ fn print_summary(
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
-        _ => env.ui.info(render::summary(config.relation, run, plan, results)),
+        _ => env.ui.info(render::summary(
+            config.relation,
+            run,
+            undo_of,
+            plan,
+            results,
+        )),
     }
     Ok(())
 }
@@ -593,7 +632,9 @@ async fn undo(
     let of = undo_target(journal, target, config.relation)?;
     let fingerprint = format!("undo-{of}");
     let continued = journal.unfinished(Some(of), &fingerprint);
-    let run = continued.as_ref().map_or_else(|| journal.next_run(), |r| r.run);
+    let run = continued
+        .as_ref()
+        .map_or_else(|| journal.next_run(), |r| r.run);
     let done: Vec<(Handle, String, Result_)> = journal
         .results(of)
         .into_iter()
@@ -609,7 +650,11 @@ async fn undo(
     if steps.is_empty() {
         return Ok(Outcome::Done);
     }
-    confirm(config, env, &render::undo_question(config.relation, steps.len()))?;
+    confirm(
+        config,
+        env,
+        &render::undo_question(config.relation, steps.len()),
+    )?;
     if continued.is_none() {
         journal.write(Record::Run {
             run,

@@ -356,7 +356,7 @@ fn parse_plain(text: &str) -> Input {
     let mut unreadable = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or("").trim();
-        let first = line.split([',', '\t', ' ']).next().unwrap_or("").trim();
+        let first = line.split([',', '\t']).next().unwrap_or("").trim();
         let first = first.trim_matches('"');
         if first.is_empty() {
             continue;

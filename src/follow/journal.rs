@@ -319,7 +319,9 @@ impl Journal {
         out
     }
 
-    /// Addresses of `run` that were attempted but have no result yet (the answer was lost).
+    /// Addresses of `run` that were attempted without a known success: the answer was lost
+    /// (kill -9) or the action failed after the server may have done it (a dropped
+    /// connection). Found in the relation later, they count as ours.
     pub fn unanswered(&self, run: u32) -> HashSet<Handle> {
         let mut open = HashSet::new();
         for record in &self.records {
@@ -327,7 +329,12 @@ impl Journal {
                 Record::Attempt { run: r, handle, .. } if *r == run => {
                     open.insert(handle.clone());
                 }
-                Record::Result { run: r, handle, .. } if *r == run => {
+                Record::Result {
+                    run: r,
+                    handle,
+                    outcome,
+                    ..
+                } if *r == run && outcome.is_settled() => {
                     open.remove(handle);
                 }
                 _ => {}
@@ -388,7 +395,10 @@ impl Journal {
                 latest.insert(handle.clone(), result);
             }
         }
-        order.into_iter().filter_map(|h| latest.remove(&h)).collect()
+        order
+            .into_iter()
+            .filter_map(|h| latest.remove(&h))
+            .collect()
     }
 
     /// Addresses taken back by any undo of `run`.

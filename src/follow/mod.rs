@@ -7,10 +7,10 @@
 //! The flow: [`input`] → plan (pure) → check on the instance → confirm → execute, with every
 //! completed action in the journal before the next starts.
 
+pub mod eta;
 pub mod input;
+pub mod journal;
 pub mod plan;
 pub mod relation;
-pub mod eta;
-pub mod journal;
 pub mod remote;
 pub mod run;

@@ -40,19 +40,27 @@ pub trait Remote: Sync {
     ) -> impl Future<Output = Result<Standing, Error>> + Send;
 
     /// Takes the account out of the relation.
-    fn undo(&self, relation: Relation, id: &str)
-    -> impl Future<Output = Result<Standing, Error>> + Send;
+    fn undo(
+        &self,
+        relation: Relation,
+        id: &str,
+    ) -> impl Future<Output = Result<Standing, Error>> + Send;
 
     /// The id of your list titled `title` (any case), created if absent.
     fn list(&self, title: &str) -> impl Future<Output = Result<String, Error>> + Send;
 
     /// The ids of the accounts in a list.
-    fn list_members(&self, list: &str)
-    -> impl Future<Output = Result<HashSet<String>, Error>> + Send;
+    fn list_members(
+        &self,
+        list: &str,
+    ) -> impl Future<Output = Result<HashSet<String>, Error>> + Send;
 
     /// Adds accounts to a list.
-    fn add_to_list(&self, list: &str, ids: &[String])
-    -> impl Future<Output = Result<(), Error>> + Send;
+    fn add_to_list(
+        &self,
+        list: &str,
+        ids: &[String],
+    ) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 fn standing(rel: &Relationship) -> Standing {
@@ -89,7 +97,12 @@ impl Remote for Client {
         Ok(all.iter().map(|r| (r.id.clone(), standing(r))).collect())
     }
 
-    async fn act(&self, relation: Relation, id: &str, options: &ActOptions) -> Result<Standing, Error> {
+    async fn act(
+        &self,
+        relation: Relation,
+        id: &str,
+        options: &ActOptions,
+    ) -> Result<Standing, Error> {
         let rel = match relation {
             Relation::Follow => self.follow(id, &options.follow).await?,
             Relation::Block => self.block(id).await?,
@@ -112,7 +125,9 @@ impl Remote for Client {
         if let Some(list) = lists.iter().find(|l| l.title.eq_ignore_ascii_case(title)) {
             return Ok(list.id.clone());
         }
-        let created = self.create_list(title, &fedi::ListOptions::default()).await?;
+        let created = self
+            .create_list(title, &fedi::ListOptions::default())
+            .await?;
         Ok(created.id)
     }
 

@@ -65,7 +65,10 @@ impl From<Error> for Stop {
 fn is_fatal(err: &Error) -> bool {
     err.is_interrupted()
         || err.is_auth_failure()
-        || matches!(err, Error::RateLimited { .. } | Error::Refused { .. } | Error::BadToken)
+        || matches!(
+            err,
+            Error::RateLimited { .. } | Error::Refused { .. } | Error::BadToken
+        )
 }
 
 /// Counts network failures in a row.
@@ -203,7 +206,10 @@ pub async fn execute<R: Remote>(
         let options = options_for(step, defaults);
         let acted = remote.act(relation, &step.account_id, &options).await;
         let (result, reason) = match acted {
-            Ok(standing) => (outcome_of(relation, standing.following, standing.requested), None),
+            Ok(standing) => (
+                outcome_of(relation, standing.following, standing.requested),
+                None,
+            ),
             Err(err) if is_fatal(&err) => return Err(err.into()),
             Err(err) => {
                 if streak.record(Some(&err)).is_err() {

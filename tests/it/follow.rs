@@ -9,7 +9,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use fakeverse::Fakeverse;
-use fakeverse::mastodon::{AccountSpec, Family, FakeMastodon, Flavour};
+use fakeverse::mastodon::{AccountSpec, FakeMastodon, Family, Flavour};
 
 use crate::util::{command, stderr, stdout};
 
@@ -51,7 +51,10 @@ impl Scene {
     pub fn remotes(&self, names: &[&str]) -> Vec<String> {
         names
             .iter()
-            .map(|n| self.fake.add_account(AccountSpec::remote(n, "remote.example")))
+            .map(|n| {
+                self.fake
+                    .add_account(AccountSpec::remote(n, "remote.example"))
+            })
             .collect()
     }
 
@@ -111,16 +114,9 @@ impl Scene {
         names
     }
 
-    /// How many follow requests the instance received, per target account id.
-    pub fn follow_posts(&self) -> BTreeMap<String, usize> {
-        let mut out = BTreeMap::new();
-        for logged in self.fake.host().requests() {
-            let parts: Vec<&str> = logged.path.split('/').collect();
-            if logged.method == "POST" && parts.len() == 6 && parts[5] == "follow" {
-                *out.entry(parts[4].to_string()).or_default() += 1;
-            }
-        }
-        out
+    /// How many follows the instance carried out, per target account id.
+    pub fn follow_posts(&self) -> BTreeMap<String, u32> {
+        self.fake.state().follow_calls
     }
 }
 
@@ -178,9 +174,16 @@ fn follows_verified_accounts_from_finds_jsonl_and_reports_each() {
     assert_eq!(s.followed(), ["ana", "ben"]);
     let got = results(&out);
     assert_eq!(got["ana@remote.example"], "followed");
-    assert_eq!(got["cy@remote.example"], "skipped", "unverified needs the flag");
+    assert_eq!(
+        got["cy@remote.example"], "skipped",
+        "unverified needs the flag"
+    );
     assert_eq!(got["ghost@remote.example"], "not_found");
-    assert!(stderr(&out).contains("Run 1 (following): followed 2"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Run 1 (following): followed 2"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -201,9 +204,16 @@ fn every_input_format_and_standard_input() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(s.followed(), ["ana", "ben", "cy", "dee"]);
     let state = s.fake.state();
-    let ana = state.follows.iter().find(|f| f.notify).expect("ana's row options");
+    let ana = state
+        .follows
+        .iter()
+        .find(|f| f.notify)
+        .expect("ana's row options");
     assert!(!ana.reblogs);
-    assert_eq!(ana.languages, Some(vec!["en".to_string(), "de".to_string()]));
+    assert_eq!(
+        ana.languages,
+        Some(vec!["en".to_string(), "de".to_string()])
+    );
 }
 
 #[test]
@@ -268,8 +278,16 @@ fn locked_accounts_are_requested_and_a_rerun_does_nothing_twice() {
     assert_eq!(got["lock@remote.example"], "requested");
     let second = s.run(&["follow", &file, "--yes", "--jsonl"]);
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
-    assert!(stderr(&second).contains("Nothing to do"), "{}", stderr(&second));
-    assert!(s.follow_posts().values().all(|n| *n == 1), "{:?}", s.follow_posts());
+    assert!(
+        stderr(&second).contains("Nothing to do"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(
+        s.follow_posts().values().all(|n| *n == 1),
+        "{:?}",
+        s.follow_posts()
+    );
 }
 
 #[test]
@@ -277,7 +295,10 @@ fn undo_unfollows_exactly_what_the_run_followed() {
     let s = Scene::new();
     let ids = s.remotes(&["ana", "ben", "old"]);
     s.fake.seed_follows("alice", &ids[2..3]);
-    let file = s.file("list.txt", "ana@remote.example\nben@remote.example\nold@remote.example\n");
+    let file = s.file(
+        "list.txt",
+        "ana@remote.example\nben@remote.example\nold@remote.example\n",
+    );
     assert_eq!(s.run(&["follow", &file, "--yes"]).status.code(), Some(0));
     assert_eq!(s.followed(), ["ana", "ben", "old"]);
     let runs = s.run(&["follow", "--runs"]);
@@ -289,13 +310,19 @@ fn undo_unfollows_exactly_what_the_run_followed() {
     assert_eq!(again.status.code(), Some(2), "nothing left to undo");
     let refollow = s.run(&["follow", &file, "--yes"]);
     assert_eq!(refollow.status.code(), Some(0));
-    assert_eq!(s.followed(), ["ana", "ben", "old"], "undone ones can be followed again");
+    assert_eq!(
+        s.followed(),
+        ["ana", "ben", "old"],
+        "undone ones can be followed again"
+    );
 }
 
 #[test]
 fn a_moved_account_is_followed_at_its_new_home() {
     let s = Scene::new();
-    let new = s.fake.add_account(AccountSpec::remote("ana", "new.example"));
+    let new = s
+        .fake
+        .add_account(AccountSpec::remote("ana", "new.example"));
     s.fake
         .add_account(AccountSpec::remote("ana", "old.example").moved_to(&new));
     let file = s.file("list.txt", "ana@old.example\n");
@@ -317,12 +344,18 @@ fn the_rate_limit_ends_a_run_with_75_and_the_rerun_goes_on() {
     s.remotes(&refs);
     s.fake
         .set_rate_limit(Family::Follows, 4, Duration::from_secs(3));
-    let list: String = names.iter().map(|n| format!("{n}@remote.example\n")).collect();
+    let list: String = names
+        .iter()
+        .map(|n| format!("{n}@remote.example\n"))
+        .collect();
     let file = s.file("list.txt", &list);
     let first = s.run(&["follow", &file, "--yes", "--max-wait", "0s"]);
     assert_eq!(first.status.code(), Some(75), "{}", stderr(&first));
     let err = stderr(&first);
-    assert!(err.contains("run the same `fedimigrate follow` command again after"), "{err}");
+    assert!(
+        err.contains("run the same `fedimigrate follow` command again after"),
+        "{err}"
+    );
     let done = s.followed().len();
     assert!((1..8).contains(&done), "{done} followed before the stop");
     let waiting = s.run(&["follow", &file, "--yes", "--max-wait", "0s"]);
@@ -364,7 +397,10 @@ fn blocks_and_mutes_with_their_options_and_undo() {
     let out = s.run(&["block", "--undo", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!s.fake.state().blocking(&s.alice, &ids[0]));
-    assert!(!s.fake.state().mutes.is_empty(), "mutes have their own journal");
+    assert!(
+        !s.fake.state().mutes.is_empty(),
+        "mutes have their own journal"
+    );
 }
 
 #[test]
@@ -395,5 +431,9 @@ fn a_second_run_on_the_same_journal_is_refused() {
     let second = s.run(&["follow", &file, "--yes"]);
     let _ = child.wait();
     assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
-    assert!(stderr(&second).contains("another fedimigrate run"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("another fedimigrate run"),
+        "{}",
+        stderr(&second)
+    );
 }

@@ -80,7 +80,12 @@ pub fn plan(ctx: &Context, plan: &Plan, timing: &Timing) -> String {
     row(&mut out, &format!("to {verb}"), plan.steps.len(), "");
     let locked = plan.steps.iter().filter(|s| s.locked).count();
     if ctx.relation == Relation::Follow {
-        row(&mut out, "  of them locked", locked, "a follow request each");
+        row(
+            &mut out,
+            "  of them locked",
+            locked,
+            "a follow request each",
+        );
     }
     let already = ctx.relation.already();
     row(&mut out, already.label(), plan.count(already), "");
@@ -88,23 +93,74 @@ pub fn plan(ctx: &Context, plan: &Plan, timing: &Timing) -> String {
         let n = plan.count(Outcome::AlreadyRequested);
         row(&mut out, "already requested", n, "locked accounts");
     }
-    row(&mut out, "not found", plan.count(Outcome::NotFound), "no such account on the network");
-    row(&mut out, "could not check", plan.count(Outcome::Failed), "a rerun tries again");
+    row(
+        &mut out,
+        "not found",
+        plan.count(Outcome::NotFound),
+        "no such account on the network",
+    );
+    row(
+        &mut out,
+        "could not check",
+        plan.count(Outcome::Failed),
+        "a rerun tries again",
+    );
     let lost = plan.count(ctx.relation.done()) + plan.count(Outcome::Requested);
-    row(&mut out, "done, answer was lost", lost, "found done on the instance");
+    row(
+        &mut out,
+        "done, answer was lost",
+        lost,
+        "found done on the instance",
+    );
     let skip = |kind: fn(&Skip) -> bool| plan.skipped_for(kind);
-    row(&mut out, "duplicates", skip(|s| matches!(s, Skip::Duplicate { .. })), "listed twice");
-    row(&mut out, "yourself", skip(|s| matches!(s, Skip::Yourself)), "skipped");
+    row(
+        &mut out,
+        "duplicates",
+        skip(|s| matches!(s, Skip::Duplicate { .. })),
+        "listed twice",
+    );
+    row(
+        &mut out,
+        "yourself",
+        skip(|s| matches!(s, Skip::Yourself)),
+        "skipped",
+    );
     let unverified = skip(|s| matches!(s, Skip::Unverified { .. }));
-    row(&mut out, "not verified", unverified, "--include-unverified takes them too");
+    row(
+        &mut out,
+        "not verified",
+        unverified,
+        "--include-unverified takes them too",
+    );
     let before = skip(|s| matches!(s, Skip::DoneBefore { .. }));
-    row(&mut out, "done by earlier runs", before, "the journal remembers");
-    row(&mut out, "done earlier in this run", plan.earlier.len(), "not asked again");
-    row(&mut out, "over the follow cap", skip(|s| matches!(s, Skip::OverCap)),
-        "Mastodon: 7,500, then 1.1 × your followers");
-    row(&mut out, "past --limit", skip(|s| matches!(s, Skip::Limit)), "left for another run");
+    row(
+        &mut out,
+        "done by earlier runs",
+        before,
+        "the journal remembers",
+    );
+    row(
+        &mut out,
+        "done earlier in this run",
+        plan.earlier.len(),
+        "not asked again",
+    );
+    row(
+        &mut out,
+        "over the follow cap",
+        skip(|s| matches!(s, Skip::OverCap)),
+        "Mastodon: 7,500, then 1.1 × your followers",
+    );
+    row(
+        &mut out,
+        "past --limit",
+        skip(|s| matches!(s, Skip::Limit)),
+        "left for another run",
+    );
     if let Some(list) = &ctx.list {
-        out.push_str(&format!("  and put each account followed in the list \"{list}\"\n"));
+        out.push_str(&format!(
+            "  and put each account followed in the list \"{list}\"\n"
+        ));
     }
     out.push_str(&budget_lines(ctx, plan, timing));
     out
@@ -115,12 +171,20 @@ fn budget_lines(ctx: &Context, plan: &Plan, timing: &Timing) -> String {
     if plan.steps.is_empty() {
         return out;
     }
-    let budgets: Vec<String> = timing.windows.iter().map(|(w, what)| w.describe(what)).collect();
+    let budgets: Vec<String> = timing
+        .windows
+        .iter()
+        .map(|(w, what)| w.describe(what))
+        .collect();
     let when = SystemTime::now() + timing.eta;
     let eta = if timing.eta.is_zero() {
         "fits in the current budget".to_string()
     } else {
-        format!("about {} (done around {})", span(timing.eta), clock_time(when))
+        format!(
+            "about {} (done around {})",
+            span(timing.eta),
+            clock_time(when)
+        )
     };
     if budgets.is_empty() {
         out.push_str(&format!("Time: {eta}.\n"));
@@ -220,7 +284,9 @@ pub fn step_lines(plan: &Plan) -> impl Iterator<Item = Value> + '_ {
 /// The `--dry-run --json` document.
 pub fn plan_json(ctx: &Context, plan: &Plan, timing: &Timing) -> Value {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    *counts.entry(format!("to_{}", ctx.relation.verb())).or_default() += plan.steps.len();
+    *counts
+        .entry(format!("to_{}", ctx.relation.verb()))
+        .or_default() += plan.steps.len();
     for s in &plan.settled {
         *counts.entry(s.outcome.name().to_string()).or_default() += 1;
     }
@@ -261,7 +327,13 @@ fn tally(results: &[RunResult]) -> BTreeMap<Outcome, usize> {
 }
 
 /// The closing summary of a run (all of it, across reruns).
-pub fn summary(relation: Relation, run: u32, plan: &Plan, results: &[RunResult]) -> String {
+pub fn summary(
+    relation: Relation,
+    run: u32,
+    undo_of: Option<u32>,
+    plan: &Plan,
+    results: &[RunResult],
+) -> String {
     let counts = tally(results);
     let mut parts: Vec<String> = counts
         .iter()
@@ -271,9 +343,12 @@ pub fn summary(relation: Relation, run: u32, plan: &Plan, results: &[RunResult])
         parts.push(format!("skipped {}", thousands(plan.skipped.len() as u64)));
     }
     let failed = counts.get(&Outcome::Failed).copied().unwrap_or(0);
+    let kind = match undo_of {
+        Some(of) => format!("undo of run {of}"),
+        None => progressive(relation).to_string(),
+    };
     let mut text = format!(
-        "Run {run} ({}): {}.",
-        progressive(relation),
+        "Run {run} ({kind}): {}.",
         if parts.is_empty() {
             "nothing done".to_string()
         } else {
@@ -327,7 +402,11 @@ pub fn paused(relation: Relation, why: &str, at: SystemTime) -> String {
 pub fn runs(journal: &Journal, relation: Relation) -> String {
     let runs = journal.runs();
     if runs.is_empty() {
-        return format!("No {} runs yet ({}).\n", relation.verb(), journal.path().display());
+        return format!(
+            "No {} runs yet ({}).\n",
+            relation.verb(),
+            journal.path().display()
+        );
     }
     let mut out = format!("Runs in {}:\n", journal.path().display());
     for info in runs {
@@ -361,7 +440,10 @@ pub fn undo_plan(relation: Relation, of: u32, n: usize, me: &str) -> String {
         "Undo run {of} for @{me}: {} {} account(s) that run {}.\n",
         relation.undo_verb(),
         thousands(n as u64),
-        relation.done().label()
+        match relation {
+            Relation::Follow => "followed (or asked to follow)",
+            other => other.done().label(),
+        }
     )
 }
 

@@ -199,7 +199,12 @@ fn already_depends_on_the_relation() {
         (Relation::Mute, 1),
     ] {
         let prepared = prepare(&entries, &me(), &HashMap::new(), false);
-        assert_eq!(decide(prepared, &facts, &HashSet::new(), shape(relation)).steps.len(), steps);
+        assert_eq!(
+            decide(prepared, &facts, &HashSet::new(), shape(relation))
+                .steps
+                .len(),
+            steps
+        );
     }
 }
 

@@ -224,6 +224,7 @@ fn follow(ctx: &mut Ctx<'_>, me: &str, id: &str) -> Result<(), Resp> {
     if blocked || moved || me == id {
         return Err(Resp::error(403, "This action is not allowed"));
     }
+    *ctx.state.follow_calls.entry(id.to_string()).or_default() += 1;
     let reblogs = ctx.flag("reblogs").unwrap_or(true);
     let notify = ctx.flag("notify").unwrap_or(false);
     let languages = ctx.req.fields("languages");

@@ -211,6 +211,9 @@ pub struct State {
     pub statuses: Vec<StatusRec>,
     /// Requests refused with 429 or a throttling 503.
     pub refused: u32,
+    /// Follow requests carried out (the answer may have been lost), per target account id:
+    /// more than one means a client followed twice.
+    pub follow_calls: BTreeMap<String, u32>,
     /// Every refusal: (method, path, status).
     pub refusals: Vec<(String, String, u16)>,
     /// The account logged in "in the browser" (who approves on `/oauth/authorize`).
@@ -252,6 +255,7 @@ impl State {
             media: Vec::new(),
             statuses: Vec::new(),
             refused: 0,
+            follow_calls: BTreeMap::new(),
             refusals: Vec::new(),
             browser_user: None,
             processing_polls: 2,
