@@ -83,12 +83,11 @@ fn found(account: &fedi::Account) -> Found {
 }
 
 impl Remote for Client {
-    /// `lookup` first (no WebFinger, one cheap request for accounts the instance knows), then a
-    /// search with `resolve=true` for accounts it has not seen yet.
+    /// One search with `resolve=true` per address: the instance answers from what it knows,
+    /// or fetches the account from its server (one request either way; `lookup` first would
+    /// cost two for every account the instance has not seen yet, the common case on a new
+    /// instance).
     async fn find(&self, handle: &Handle) -> Result<Option<Found>, Error> {
-        if let Some(account) = self.lookup(&handle.to_string()).await? {
-            return Ok(Some(found(&account)));
-        }
         Ok(self.resolve(handle).await?.as_ref().map(found))
     }
 
