@@ -15,6 +15,7 @@ pub mod fedi;
 pub mod follow;
 pub mod net;
 pub mod paths;
+pub mod sanitize;
 pub mod stdout;
 pub mod ui;
 

@@ -148,6 +148,9 @@ mod tests {
         assert_eq!(span(Duration::from_secs(300)), "5 min");
         assert_eq!(span(51 * HOUR), "2 days 3 h");
         assert_eq!(span(Duration::from_secs(20)), "under a minute");
-        assert_eq!(window(400, 24 * HOUR).describe("follows"), "400 follows per 24 h");
+        assert_eq!(
+            window(400, 24 * HOUR).describe("follows"),
+            "400 follows per 24 h"
+        );
     }
 }

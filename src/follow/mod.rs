@@ -7,7 +7,7 @@
 //! The flow: [`input`] → plan (pure) → check on the instance → confirm → execute, with every
 //! completed action in the journal before the next starts.
 
+pub mod eta;
 pub mod input;
 pub mod plan;
 pub mod relation;
-pub mod eta;
