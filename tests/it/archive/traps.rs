@@ -283,3 +283,32 @@ fn two_entries_of_the_same_name_stop_every_command_instead_of_losing_one() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("two files named data/tweets.js"));
 }
+
+#[test]
+fn a_cut_off_following_block_or_mute_file_stops_every_command_that_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (modern, expect) = scenes::sample();
+    for (file, what) in [
+        ("data/following.js", "following"),
+        ("data/block.js", "blocks"),
+        ("data/mute.js", "mutes"),
+    ] {
+        let mut files = modern.build();
+        let whole = files.get(file).expect(file).to_vec();
+        files.add(file, &whole[..whole.len() / 2]);
+        let name = format!("{what}.zip");
+        let path = zip(dir.path(), &name, &files);
+        let path = path.to_str().expect("utf-8");
+        let parts = [file, "is cut off at byte", "download the archive again"];
+        assert_one_line_error(&["inspect", path], &parts);
+        assert_one_line_error(&["inspect", "--json", path], &parts);
+        assert_one_line_error(&["export", path, "--what", what], &parts);
+        let relation = ["find", path, "--offline", "--relation", what];
+        let out = run(&relation);
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains(file), "{}", stderr(&out));
+        // Tweets do not depend on it.
+        let tweets = export(std::path::Path::new(path), "tweets", "jsonl");
+        assert_eq!(tweets.lines().count() as u64, expect.tweets);
+    }
+}
