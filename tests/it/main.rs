@@ -8,6 +8,7 @@ mod fedi_support;
 mod find;
 mod find_relation;
 mod handles;
+mod hostile_archives;
 mod login;
 mod net;
 mod util;
