@@ -137,7 +137,8 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
 }
 
 /// The whole context chain on one line, without repeating a cause that the outer message
-/// already quotes.
+/// already quotes, cleaned for the terminal (causes quote file, entry and host names that an
+/// archive or a server controls).
 pub fn one_line(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
@@ -150,7 +151,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
         }
         line.push_str(&text);
     }
-    line.replace('\n', " ")
+    crate::sanitize::clean(&line).into_owned()
 }
 
 /// Prints a clap error and maps it: `--help`/`--version` exit 0, everything else is usage (2).

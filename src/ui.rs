@@ -36,8 +36,9 @@ impl Ui {
     }
 
     /// A warning on stderr; shown even with `--quiet`, since it says something was skipped.
+    /// One line, cleaned for the terminal: warnings quote names an archive or a server chose.
     pub fn warn(&self, msg: impl Display) {
-        eprintln!("warning: {msg}");
+        eprintln!("warning: {}", crate::sanitize::clean(&msg.to_string()));
     }
 
     /// True when the user can be asked a question.

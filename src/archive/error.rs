@@ -61,6 +61,13 @@ pub enum ArchiveError {
     CorruptZip { path: PathBuf, detail: String },
 
     #[error(
+        "{} holds two files named {name}, so one of them would be lost: fedimigrate reads \
+         neither; download the archive again (or unpack it and keep the right one)",
+        path.display()
+    )]
+    DuplicateEntry { path: PathBuf, name: String },
+
+    #[error(
         "{} does not look like a Twitter archive: it has no manifest.js, tweets.js, tweet.js, \
          account.js or Grailbird tweet files",
         path.display()

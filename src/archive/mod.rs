@@ -26,6 +26,8 @@
 //! long posts with their full text. Order otherwise follows the files, which is not
 //! chronological.
 //!
+//! The lists `find` and `follow` act on (`following.js`, `block.js`, `mute.js`) are not
+//! optional: a damaged one is an error in every command that reads it, `summary` included.
 //! Damaged optional files (likes, lists, the owner's files…) become warnings; damaged tweet
 //! files and anything that makes the tweets unsafe to use (an unreadable or missing
 //! `twitter-circle-tweet.js` or `deleted-tweets.js`) are errors, for `summary` too: a count of
@@ -577,6 +579,17 @@ impl Archive {
         {
             warnings.push((topic, message));
         }
+    }
+
+    /// Counts the records of a list `find` and `follow` act on (following, blocks, mutes): a
+    /// damaged file is an error here too, as in every command that reads it, since a count
+    /// of the records before the damage would pass for the whole list.
+    fn count_required(&self, kind: Kind, key: &str) -> Result<u64, ArchiveError> {
+        let counts = self.each_record::<IgnoredAny, ArchiveError>(kind, key, |_| {
+            Ok(ControlFlow::Continue(()))
+        })?;
+        self.check_counts(kind.topic(), &counts);
+        Ok(counts.iter().map(|(_, n)| n).sum())
     }
 
     /// Counts the records of an optional kind; problems become warnings.

@@ -79,6 +79,12 @@ impl Source {
             (Backing::Folder(path.to_path_buf()), list_folder(path)?)
         } else {
             let zip = open_zip(path)?;
+            if zip.has_duplicate_names() {
+                return Err(ArchiveError::DuplicateEntry {
+                    path: path.to_path_buf(),
+                    name: first_duplicate(path).unwrap_or_else(|| "alike".into()),
+                });
+            }
             let raw = list_zip(&zip);
             (Backing::Zip(zip), raw)
         };
@@ -421,6 +427,22 @@ fn open_zip(path: &Path) -> Result<ZipArchive<PosFile>, ArchiveError> {
             detail: describe_zip_error(&other),
         },
     })
+}
+
+/// The first name that two entries of the zip at `path` share. The zip reader keeps only the
+/// last of them, so this reads the local headers in order (slow, but only to word an error).
+fn first_duplicate(path: &Path) -> Option<String> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut reader = io::BufReader::new(file);
+    let mut seen = std::collections::HashSet::new();
+    while let Ok(Some(mut entry)) = zip::read::read_zipfile_from_stream(&mut reader) {
+        let name = String::from_utf8_lossy(entry.name_raw()).replace('\\', "/");
+        if !entry.is_dir() && !seen.insert(name.clone()) {
+            return Some(name);
+        }
+        io::copy(&mut entry, &mut io::sink()).ok()?;
+    }
+    None
 }
 
 /// Reads a zip from a stream, local header by local header, keeping only the names.

@@ -150,7 +150,7 @@ impl super::Archive {
             circle_tweets: hidden.circle.len() as u64,
             deleted_tweets: hidden.deleted.len() as u64,
             media_files: self.media_files() as u64,
-            ..self.other_counts()
+            ..self.other_counts()?
         };
         Ok(Summary {
             layout: self.layout(),
@@ -226,24 +226,24 @@ impl super::Archive {
         }
     }
 
-    /// Relations, likes and lists.
-    fn other_counts(&self) -> Counts {
+    /// Relations, likes and lists. A damaged following, block or mute file is an error.
+    fn other_counts(&self) -> Result<Counts, super::ArchiveError> {
         use super::files::Kind;
         let lists_created = self.count_optional(Kind::ListsCreated, "userListInfo");
         let lists_member = self.count_optional(Kind::ListsMember, "userListInfo");
         let lists_subscribed = self.count_optional(Kind::ListsSubscribed, "userListInfo");
-        Counts {
-            following: self.count_optional(Kind::Following, "following"),
+        Ok(Counts {
+            following: self.count_required(Kind::Following, "following")?,
             followers: self.count_optional(Kind::Follower, "follower"),
-            blocks: self.count_optional(Kind::Block, "blocking"),
-            mutes: self.count_optional(Kind::Mute, "muting"),
+            blocks: self.count_required(Kind::Block, "blocking")?,
+            mutes: self.count_required(Kind::Mute, "muting")?,
             likes: self.count_optional(Kind::Like, "like"),
             lists: lists_created + lists_member + lists_subscribed,
             lists_created,
             lists_member,
             lists_subscribed,
             ..Counts::default()
-        }
+        })
     }
 }
 

@@ -152,10 +152,7 @@ fn read_input(source: &Source, env: &Env) -> anyhow::Result<Input> {
 /// Connects as the chosen account and learns who it is and what the instance allows.
 async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
     let session = connect(&config.choice, &env.net, &env.ui)?;
-    let options = ClientOptions {
-        max_wait: config.max_wait,
-        ..ClientOptions::default()
-    };
+    let options = ClientOptions::bulk(config.max_wait);
     let client = session
         .client
         .with_options(options)

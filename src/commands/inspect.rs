@@ -1,7 +1,8 @@
 //! `fedimigrate inspect`: summarise an archive (owner, layout, counts, dates, warnings).
 //!
 //! The reading happens on a blocking thread (it is CPU and disk work); this file only prints:
-//! the human summary, or with `--json` one document whose keys scripts can rely on.
+//! the human summary, or with `--json` one document whose keys scripts can rely on. Every
+//! string from the archive goes through [`clean`] on its way to the human summary.
 
 use std::io::Write;
 
@@ -10,6 +11,7 @@ use anyhow::Context;
 use super::Env;
 use crate::archive::{Archive, Summary};
 use crate::exit::Outcome;
+use crate::sanitize::clean;
 
 /// Validated options of this command.
 #[derive(Debug, Clone)]
@@ -82,7 +84,7 @@ pub fn human(path: &std::path::Path, s: &Summary) -> String {
     if !s.warnings.is_empty() {
         text.push_str(&format!("\nWarnings ({})\n", s.warnings.len()));
         for warning in &s.warnings {
-            text.push_str(&format!("  - {warning}\n"));
+            text.push_str(&format!("  - {}\n", clean(warning)));
         }
     }
     text
@@ -108,8 +110,7 @@ fn profile_lines(s: &Summary) -> String {
     let mut text = String::new();
     for (label, value) in lines {
         if let Some(value) = value {
-            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-            text.push_str(&format!("{label:<12}{value}\n"));
+            text.push_str(&format!("{label:<12}{}\n", clean(value)));
         }
     }
     text
@@ -121,19 +122,19 @@ fn owner_lines(s: &Summary) -> String {
     };
     let mut text = format!(
         "Owner       @{} ({}), account id {}\n",
-        account.username,
-        account.display_name,
+        clean(&account.username),
+        clean(&account.display_name),
         if account.id.is_empty() {
-            "unknown"
+            "unknown".into()
         } else {
-            &account.id
+            clean(&account.id)
         }
     );
     if !account.past_usernames.is_empty() {
         let past: Vec<String> = account
             .past_usernames
             .iter()
-            .map(|n| format!("@{n}"))
+            .map(|n| format!("@{}", clean(n)))
             .collect();
         text.push_str(&format!("            formerly {}\n", past.join(", ")));
     }

@@ -14,6 +14,7 @@ use crate::exit::{Outcome, UsageError};
 use crate::fedi::notice::clock_time;
 use crate::fedi::session::connect;
 use crate::fedi::{Account, AccountChoice, Cancel, Family, InstanceInfo, Limits};
+use crate::sanitize::clean;
 use crate::ui::thousands;
 
 /// Validated options of this command.
@@ -109,12 +110,12 @@ fn shown(account: Account, domain: &str) -> Shown {
     }
 }
 
-/// The human report (pure).
+/// The human report (pure). Every string the instance sent goes through [`clean`].
 pub fn render(report: &Report) -> String {
     let info = &report.instance;
     let account = &report.account;
     let mut lines = Vec::new();
-    let name = match account.display_name.trim() {
+    let name = match clean(&account.display_name).as_ref() {
         "" => String::new(),
         display => format!(" ({display})"),
     };
@@ -122,17 +123,17 @@ pub fn render(report: &Report) -> String {
         "Account",
         format!(
             "@{}{name}: the token works; {} following, {} followers, {} posts",
-            account.acct,
+            clean(&account.acct),
             thousands(account.following_count),
             thousands(account.followers_count),
             thousands(account.statuses_count),
         ),
     ));
-    let title = match info.title.trim() {
+    let title = match clean(&info.title).as_ref() {
         "" => String::new(),
         title => format!(" \"{title}\""),
     };
-    lines.push(row("Instance", format!("{}{title}", info.domain)));
+    lines.push(row("Instance", format!("{}{title}", clean(&info.domain))));
     lines.push(row("Software", software(info)));
     let mut limits = posts(&info.limits);
     if !info.limits_stated {
@@ -165,9 +166,10 @@ fn software(info: &InstanceInfo) -> String {
         .version
         .map(|v| format!(" {v}"))
         .unwrap_or_default();
-    match info.api_version.trim() {
-        "" => format!("{}{version}", info.software.name),
-        api => format!("{}{version} (Mastodon API {api})", info.software.name),
+    let name = clean(&info.software.name);
+    match clean(&info.api_version).as_ref() {
+        "" => format!("{name}{version}"),
+        api => format!("{name}{version} (Mastodon API {api})"),
     }
 }
 
@@ -278,6 +280,31 @@ mod tests {
         assert!(text.contains("Rate limit  299 of 300 requests left until "));
         let text = render(&report("gotosocial", Version::new(0, 18, 1), true));
         assert!(text.contains("Backdating  yes: re-posted tweets can keep their original dates"));
+    }
+
+    #[test]
+    fn server_text_reaches_the_terminal_clean() {
+        let mut r = report("mastodon\u{1b}[2J", Version::new(4, 3, 0), false);
+        r.instance.title = "Evil\u{1b}]0;owned\u{7}\0 Title\u{202e}".into();
+        r.instance.api_version = "4.3.0\u{9b}31m".into();
+        r.instance.domain = "social.example\u{1b}[A".into();
+        r.account.display_name = "Mallory\r\n\u{1b}[1;31mroot".into();
+        r.account.acct = "mallory\u{0}@social.example".into();
+        let text = render(&r);
+        assert!(
+            text.contains("Account     @mallory@social.example (Mallory root): "),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("Instance    social.example \"Evil Title\"\n"),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("Software    mastodon 4.3.0 (Mastodon API 4.3.0)\n"),
+            "{text:?}"
+        );
+        let controls = text.chars().filter(|c| c.is_control() && *c != '\n');
+        assert_eq!(controls.count(), 0, "{text:?}");
     }
 
     #[test]

@@ -278,7 +278,8 @@ async fn store_login(
     }
     ctx.store.save(&ctx.creds)?;
     ctx.env.ui.info(format!(
-        "Logged in as {name}; stored in {}",
+        "Logged in as {}; stored in {}",
+        crate::sanitize::clean(&name),
         ctx.store.path().display()
     ));
     if let Some(old) = replaced {

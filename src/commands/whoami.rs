@@ -11,6 +11,7 @@ use super::Env;
 use crate::exit::{AuthNeeded, Outcome};
 use crate::fedi::credentials::Store;
 use crate::fedi::session::exposed_warning;
+use crate::sanitize::clean;
 
 /// The whole message when nothing is stored (exit 4).
 pub const NOT_LOGGED_IN: &str = "not logged in; run `fedimigrate login INSTANCE`";
@@ -74,7 +75,8 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     } else {
         for shown in &report.accounts {
             let marker = if shown.active { "*" } else { " " };
-            writeln!(out, "{marker} {}  ({})", shown.account, shown.instance)?;
+            let (account, instance) = (clean(&shown.account), clean(&shown.instance));
+            writeln!(out, "{marker} {account}  ({instance})")?;
         }
     }
     if let Some(pending) = &creds.pending_login {

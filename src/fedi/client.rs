@@ -4,6 +4,16 @@
 //!
 //! The endpoint methods live beside this file (`accounts.rs`, `statuses.rs`, …); they build a
 //! [`Call`] and hand it to [`Client::json`] or [`Client::fetch`].
+//!
+//! How long a request may wait is one rule, set by the command through [`ClientOptions`]:
+//! - [`ClientOptions::interactive`] (the default; `login`, `logout`, `instance` and any other
+//!   command a person sits in front of for a few requests): one wait for a rate limit may last
+//!   [`INTERACTIVE_WAIT`], and all the waits of one request together (refusals and backoffs)
+//!   as long again. A server that asks for more (`Retry-After: 86400`, a storm of 429s) ends
+//!   the request with one sentence ([`Error::RateLimited`] or [`Error::Refused`]).
+//! - [`ClientOptions::bulk`] (`follow`, `post`): the command passes the user's `--max-wait`;
+//!   a longer single wait fails with [`Error::RateLimited`] so the command can save its state
+//!   and say when to run again, and one request's waits together stay within it too.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -25,7 +35,10 @@ use super::retry::{Repeat, RetryPolicy, is_transient_net, is_transient_status, r
 use super::secret::AccessToken;
 use crate::net::{self, Fetched, Http};
 
-/// How a client behaves; the defaults suit an interactive run.
+/// The longest wait a command a person waits on accepts (see the module docs).
+pub const INTERACTIVE_WAIT: Duration = Duration::from_secs(30);
+
+/// How a client behaves; the defaults ([`ClientOptions::interactive`]) suit an interactive run.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     /// Budgets enforced before any header is seen (stock Mastodon's by default).
@@ -34,6 +47,9 @@ pub struct ClientOptions {
     /// The longest single wait for a rate limit; a longer one fails with
     /// [`Error::RateLimited`] so the caller can save its state and stop.
     pub max_wait: Duration,
+    /// The longest one request spends in all its waits after refusals and failures; the wait
+    /// that would pass it is not taken and the request fails ([`Error::Refused`]).
+    pub patience: Duration,
     /// Pacing waits shorter than this are not announced.
     pub notice_after: Duration,
     /// How long an upload may stay "processing" before giving up.
@@ -44,13 +60,30 @@ pub struct ClientOptions {
 
 impl Default for ClientOptions {
     fn default() -> Self {
+        Self::interactive()
+    }
+}
+
+impl ClientOptions {
+    /// For commands a person waits on: short waits, then one sentence.
+    pub fn interactive() -> Self {
         Self {
             budgets: Budgets::mastodon(),
             retry: RetryPolicy::default(),
-            max_wait: Duration::from_secs(25 * 3600),
+            max_wait: INTERACTIVE_WAIT,
+            patience: INTERACTIVE_WAIT,
             notice_after: Duration::from_secs(3),
             media_deadline: Duration::from_secs(10 * 60),
             body_limit: 8 << 20,
+        }
+    }
+
+    /// For bulk commands (`follow`, `post`): waits up to the user's `--max-wait`.
+    pub fn bulk(max_wait: Duration) -> Self {
+        Self {
+            max_wait,
+            patience: max_wait,
+            ..Self::interactive()
         }
     }
 }
@@ -306,6 +339,7 @@ impl Client {
         let family = Family::of(&call.method, call.url.path());
         let mut failures = 0u32;
         let mut refusals = 0u32;
+        let mut waited = Duration::ZERO;
         loop {
             self.wait_for_slot(family).await?;
             let sent = self.send_once(&call).await;
@@ -321,7 +355,7 @@ impl Client {
                         && self.options.retry.may_retry(failures + 1, call.repeat)
                     {
                         failures += 1;
-                        self.back_off(failures, &net.to_string()).await?;
+                        waited += self.back_off(failures, &net.to_string()).await?;
                         continue;
                     }
                     return Err(err);
@@ -330,13 +364,20 @@ impl Client {
             match self.judge(&call, family, &fetched, now, failures, refusals) {
                 Verdict::Done => return Ok(fetched),
                 Verdict::Failed(err) => return Err(err),
-                Verdict::Refused(until) => {
+                Verdict::Refused { until, status } => {
                     refusals += 1;
-                    self.wait_refused(family, until).await?;
+                    let left = self.options.patience.saturating_sub(waited);
+                    waited += self
+                        .wait_refused(family, until, left)
+                        .await
+                        .map_err(|over| match over {
+                            Some(err) => err,
+                            None => self.refused(status, refusals - 1),
+                        })?;
                 }
                 Verdict::Retry(what) => {
                     failures += 1;
-                    self.back_off(failures, &what).await?;
+                    waited += self.back_off(failures, &what).await?;
                 }
             }
         }
@@ -364,13 +405,10 @@ impl Client {
         if status == 429 || (status == 503 && after.is_some()) {
             if refusals >= self.options.retry.max_refusals {
                 pacer.observe(family, rate.as_ref(), date, now);
-                return Verdict::Failed(Error::Refused {
-                    host: self.host().to_string(),
-                    status,
-                    attempts: refusals,
-                });
+                return Verdict::Failed(self.refused(status, refusals));
             }
-            return Verdict::Refused(pacer.refused(family, rate.as_ref(), after, date, now));
+            let until = pacer.refused(family, rate.as_ref(), after, date, now);
+            return Verdict::Refused { until, status };
         }
         pacer.observe(family, rate.as_ref(), date, now);
         drop(pacer);
@@ -413,26 +451,46 @@ impl Client {
         slept
     }
 
-    /// Waits after a refusal, announcing it once.
-    async fn wait_refused(&self, family: Family, until: SystemTime) -> Result<(), Error> {
+    /// Waits after a refusal, announcing it once; returns how long. A wait longer than
+    /// `max_wait` is [`Error::RateLimited`]; one longer than the `patience` left is `Err(None)`
+    /// (the caller says how often the server refused).
+    async fn wait_refused(
+        &self,
+        family: Family,
+        until: SystemTime,
+        patience_left: Duration,
+    ) -> Result<Duration, Option<Error>> {
         let now = self.clock.now();
         let wait = until.duration_since(now).unwrap_or_default();
         if wait > self.options.max_wait {
-            return Err(self.rate_limited(family, until));
+            return Err(Some(self.rate_limited(family, until)));
+        }
+        if wait > patience_left {
+            return Err(None);
         }
         self.announce_wait(family, until, wait, true);
-        self.sleep(wait).await
+        self.sleep(wait).await.map_err(Some)?;
+        Ok(wait)
     }
 
-    /// Sleeps before retrying after a failure that may pass.
-    async fn back_off(&self, failures: u32, what: &str) -> Result<(), Error> {
+    /// Sleeps before retrying after a failure that may pass; returns how long.
+    async fn back_off(&self, failures: u32, what: &str) -> Result<Duration, Error> {
         let wait = self.options.retry.backoff(failures, random_unit());
         (self.notice)(&Notice::Retrying {
             what: what.to_string(),
             wait,
             attempt: failures,
         });
-        self.sleep(wait).await
+        self.sleep(wait).await?;
+        Ok(wait)
+    }
+
+    fn refused(&self, status: u16, attempts: u32) -> Error {
+        Error::Refused {
+            host: self.host().to_string(),
+            status,
+            attempts,
+        }
     }
 
     /// One line per wait, except a wait ending within [`REPEAT_NOTICE`] of the last one
@@ -572,7 +630,7 @@ impl Client {
 enum Verdict {
     Done,
     Failed(Error),
-    Refused(SystemTime),
+    Refused { until: SystemTime, status: u16 },
     Retry(String),
 }
 

@@ -175,23 +175,10 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Makes server text safe to show: no control characters or runs of spaces, at most
-/// [`MAX_MESSAGE`] characters.
+/// Makes server text safe to show (see [`crate::sanitize`]): no escape sequences, control
+/// characters or runs of spaces, at most [`MAX_MESSAGE`] characters.
 pub fn clean_server_text(text: &str) -> Option<String> {
-    let mut out = String::new();
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    if out.chars().count() > MAX_MESSAGE {
-        out = out.chars().take(MAX_MESSAGE).collect::<String>() + "…";
-    }
-    (!out.is_empty()).then_some(out)
+    crate::sanitize::clean_cut(text, MAX_MESSAGE)
 }
 
 #[cfg(test)]
@@ -280,7 +267,7 @@ mod tests {
     fn server_text_is_cleaned() {
         assert_eq!(
             clean_server_text("bad\n\u{1b}[31mred\t  thing"),
-            Some("bad [31mred thing".into())
+            Some("bad red thing".into())
         );
         assert_eq!(clean_server_text(" \n "), None);
         let long = "x".repeat(1000);

@@ -27,10 +27,21 @@ pub enum NetError {
     Connect { host: String, reason: String },
     #[error("the TLS certificate of {host} is not valid: {reason}")]
     Tls { host: String, reason: String },
+    /// The TLS handshake failed for another reason than the certificate (garbage, a plain
+    /// HTTP server on the https port, an alert).
+    #[error(
+        "the secure connection to {host} failed ({reason}); check that it serves https on that port"
+    )]
+    Handshake { host: String, reason: String },
     #[error("{host} sent too many redirects")]
     TooManyRedirects { host: String },
     #[error("{host} redirected to another site ({to}); fedimigrate does not send your token there")]
     RedirectElsewhere { host: String, to: String },
+    #[error(
+        "{host} redirected from https to plain http ({to}); fedimigrate does not send your token \
+         unencrypted, so fix the instance's address or its redirect"
+    )]
+    Downgrade { host: String, to: String },
     #[error("{host} sent an answer larger than {limit} bytes")]
     TooLarge { host: String, limit: usize },
     #[error("{host} sent an answer that is not valid {what}: {reason}")]
@@ -58,6 +69,7 @@ impl NetError {
                 | NetError::Dns(_)
                 | NetError::Connect { .. }
                 | NetError::Tls { .. }
+                | NetError::Handshake { .. }
         )
     }
 
@@ -87,10 +99,7 @@ impl NetError {
             return NetError::Timeout { host, after };
         }
         if let Some(tls) = find_cause::<rustls::Error>(&err) {
-            return NetError::Tls {
-                host,
-                reason: tls.to_string(),
-            };
+            return tls_error(host, tls);
         }
         if let Some(io) = find_cause::<std::io::Error>(&err) {
             if io.kind() == std::io::ErrorKind::ConnectionRefused {
@@ -106,6 +115,19 @@ impl NetError {
         } else {
             NetError::Other { host, reason }
         }
+    }
+}
+
+/// A certificate problem is [`NetError::Tls`]; any other failed handshake is
+/// [`NetError::Handshake`] (a server answering TLS with garbage has no certificate to blame).
+fn tls_error(host: String, err: &rustls::Error) -> NetError {
+    let reason = err.to_string();
+    match err {
+        rustls::Error::InvalidCertificate(_)
+        | rustls::Error::NoCertificatesPresented
+        | rustls::Error::UnsupportedNameType
+        | rustls::Error::InvalidCertRevocationList(_) => NetError::Tls { host, reason },
+        _ => NetError::Handshake { host, reason },
     }
 }
 
@@ -136,6 +158,8 @@ pub(super) enum RedirectRefused {
     Private(String),
     #[error("redirect from {from} to another site, {to}")]
     OtherSite { from: String, to: String },
+    #[error("redirect from https://{from} to {to}")]
+    Downgrade { from: String, to: String },
 }
 
 impl RedirectRefused {
@@ -144,6 +168,10 @@ impl RedirectRefused {
             RedirectRefused::TooMany(host) => NetError::TooManyRedirects { host: host.clone() },
             RedirectRefused::Private(host) => NetError::PrivateTarget { host: host.clone() },
             RedirectRefused::OtherSite { from, to } => NetError::RedirectElsewhere {
+                host: from.clone(),
+                to: to.clone(),
+            },
+            RedirectRefused::Downgrade { from, to } => NetError::Downgrade {
                 host: from.clone(),
                 to: to.clone(),
             },
@@ -197,6 +225,18 @@ mod tests {
         for (duration, want) in cases {
             assert_eq!(seconds(duration), want, "{duration:?}");
         }
+    }
+
+    #[test]
+    fn only_certificate_problems_blame_the_certificate() {
+        let garbage = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let err = tls_error("odd.example".into(), &garbage);
+        assert!(matches!(err, NetError::Handshake { .. }), "{err:?}");
+        assert!(!err.to_string().contains("certificate"), "{err}");
+        assert!(err.is_unreachable());
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let err = tls_error("odd.example".into(), &unknown);
+        assert!(matches!(err, NetError::Tls { .. }), "{err:?}");
     }
 
     #[test]

@@ -181,8 +181,18 @@ fn redirect_policy(
             return attempt.error(RedirectRefused::TooMany(from));
         }
         let target = host_of(attempt.url());
-        let leaves = first.is_some_and(|f| f.origin() != attempt.url().origin());
+        let leaves = first
+            .as_ref()
+            .is_some_and(|f| f.origin() != attempt.url().origin());
         if redirects == Redirects::SameSite && leaves {
+            let url = attempt.url();
+            let downgrade = first.as_ref().is_some_and(|f| {
+                f.scheme() == "https" && url.scheme() == "http" && f.host() == url.host()
+            });
+            let to = url.to_string();
+            if downgrade {
+                return attempt.error(RedirectRefused::Downgrade { from, to });
+            }
             return attempt.error(RedirectRefused::OtherSite { from, to: target });
         }
         let private_literal = literal_ip(attempt.url()).is_some_and(|ip| !is_public(ip));

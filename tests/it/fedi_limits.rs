@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use fakeverse::Resp;
 use fakeverse::mastodon::{AccountSpec, Family, Flavour};
 use fedimigrate::exit::{Status as Exit, classify};
-use fedimigrate::fedi::{Cancel, Error, FollowOptions, ListOptions, NewStatus, Notice};
+use fedimigrate::fedi::{
+    Cancel, ClientOptions, Error, FollowOptions, ListOptions, NewStatus, Notice,
+};
 
 use crate::fedi_support::{World, count, manual, notices};
 
@@ -120,7 +122,8 @@ async fn a_429_storm_is_waited_out() {
 async fn a_long_429_wait_is_taken_on_a_manual_clock() {
     let world = World::new("mastodon.example", Flavour::Mastodon);
     world.fake.refuse_next(1, Duration::from_secs(20 * 60));
-    let (client, clock) = manual(world.client());
+    let bulk = ClientOptions::bulk(Duration::from_secs(3600));
+    let (client, clock) = manual(world.client().with_options(bulk));
     client.verify_credentials().await.unwrap();
     let sleeps = clock.sleeps();
     assert_eq!(sleeps.len(), 1, "{sleeps:?}");
@@ -138,7 +141,8 @@ async fn a_429_with_only_a_reset_header_waits_for_that_reset() {
         .queue([Resp::error(429, "Too many requests")
             .header("x-ratelimit-remaining", "0")
             .header("x-ratelimit-reset", reset.to_rfc3339())]);
-    let (client, clock) = manual(world.client());
+    let bulk = ClientOptions::bulk(Duration::from_secs(3600));
+    let (client, clock) = manual(world.client().with_options(bulk));
     client.verify_credentials().await.unwrap();
     let sleeps = clock.sleeps();
     assert_eq!(
@@ -187,6 +191,57 @@ async fn a_wait_longer_than_allowed_is_an_error_not_a_hang() {
         err.to_string().contains("run the command again after"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn an_interactive_request_gives_up_on_a_day_long_retry_after() {
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    world
+        .fake
+        .host()
+        .queue([Resp::error(429, "Too many requests").header("retry-after", "86400")]);
+    let (client, clock) = manual(world.client());
+    let err = client.verify_credentials().await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err}");
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+    assert!(
+        err.to_string()
+            .starts_with("mastodon.example allows no more "),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_interactive_request_gives_up_on_a_storm_of_bare_429s() {
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    world
+        .fake
+        .host()
+        .queue((0..20).map(|_| Resp::error(429, "Too many requests")));
+    let (client, clock) = manual(world.client());
+    let err = client.verify_credentials().await.unwrap_err();
+    assert!(matches!(err, Error::Refused { status: 429, .. }), "{err}");
+    let waited: Duration = clock.sleeps().iter().sum();
+    assert!(
+        waited <= ClientOptions::interactive().patience,
+        "{waited:?}: {:?}",
+        clock.sleeps()
+    );
+    assert!(err.to_string().contains("try again later"), "{err}");
+    assert_eq!(classify(&err.into()), Exit::Error);
+}
+
+#[tokio::test]
+async fn a_bulk_request_takes_waits_within_its_max_wait() {
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    world
+        .fake
+        .host()
+        .queue((0..5).map(|_| Resp::error(429, "Too many requests")));
+    let bulk = ClientOptions::bulk(Duration::from_secs(3600));
+    let (client, clock) = manual(world.client().with_options(bulk));
+    client.verify_credentials().await.unwrap();
+    assert_eq!(clock.sleeps().len(), 5, "{:?}", clock.sleeps());
 }
 
 #[tokio::test]
@@ -266,7 +321,11 @@ async fn ctrl_c_stops_a_wait_and_reads_as_exit_130() {
     let world = World::new("mastodon.example", Flavour::Mastodon);
     world.fake.refuse_next(1, Duration::from_secs(60));
     let cancel = Cancel::new();
-    let client = world.client().with_cancel(cancel.clone());
+    let bulk = ClientOptions::bulk(Duration::from_secs(3600));
+    let client = world
+        .client()
+        .with_options(bulk)
+        .with_cancel(cancel.clone());
     let raise = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
         cancel.cancel();

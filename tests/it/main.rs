@@ -12,6 +12,7 @@ mod find_relation;
 mod follow;
 mod follow_crash;
 mod handles;
+mod hostile_archives;
 mod login;
 mod net;
 mod util;

@@ -166,3 +166,57 @@ fn a_bad_ca_file_is_one_clear_error() {
     let err = Http::new(&opts, Reach::Any).unwrap_err();
     assert!(err.to_string().contains("ca.pem"), "{err}");
 }
+
+/// A TCP server on 127.0.0.1 that answers every connection with plain-text garbage.
+fn garbage_server() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 512];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\nthis is not TLS at all\n");
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_handshake_answered_with_garbage_is_not_called_a_certificate_problem() {
+    let addr = garbage_server();
+    let opts = Options {
+        resolve: vec![format!("odd.example:443:{addr}").parse().unwrap()],
+        timeout: Duration::from_secs(2),
+        ..Options::default()
+    };
+    let http = Http::new(&opts, Reach::PublicOnly).unwrap();
+    let err = get(&http, "https://odd.example/").await.unwrap_err();
+    assert!(matches!(err, NetError::Handshake { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("the secure connection to odd.example failed") && !text.contains("certif"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_https_to_http_redirect_on_the_same_host_is_called_a_downgrade() {
+    let fv = Fakeverse::start();
+    fv.host("social.example")
+        .set_mode(Mode::RedirectTo("http://social.example/api".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let http = Http::with_credentials(&options(&fv, dir.path(), &["social.example"])).unwrap();
+    let err = get(&http, "https://social.example/").await.unwrap_err();
+    assert!(matches!(err, NetError::Downgrade { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("from https to plain http") && !text.contains("another site"),
+        "{text}"
+    );
+    fv.host("social.example")
+        .set_mode(Mode::RedirectTo("https://elsewhere.example/".into()));
+    let err = get(&http, "https://social.example/").await.unwrap_err();
+    assert!(matches!(err, NetError::RedirectElsewhere { .. }), "{err:?}");
+}

@@ -534,6 +534,37 @@ async fn dead_hosts_do_not_hold_back_hosts_that_answer() {
 }
 
 #[tokio::test]
+async fn an_actor_on_a_private_address_is_not_verified() {
+    let fv = Fakeverse::start();
+    for (name, actor) in [
+        ("loop.example", "https://127.0.0.1:9/users/x".to_string()),
+        ("lan.example", "https://[::1]/users/x".to_string()),
+        ("ten.example", "http://10.0.0.7/users/x".to_string()),
+    ] {
+        fv.host(name).mount(move |req| {
+            (req.path == "/.well-known/webfinger").then(|| {
+                Resp::json(200, &serde_json::json!({
+                    "subject": format!("acct:x@{}", req.host),
+                    "links": [{"rel": "self", "type": "application/activity+json", "href": actor}]}))
+            })
+        });
+    }
+    let targets = [
+        t("x", "loop.example"),
+        t("x", "lan.example"),
+        t("x", "ten.example"),
+    ];
+    for v in run(&fv, &targets).await.results {
+        assert_eq!(v.state, State::Unreachable, "{v:?}");
+        let detail = v.detail.as_deref().unwrap_or_default();
+        assert!(
+            detail.contains("private or local address") && detail.contains("not verified"),
+            "{v:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn private_and_local_addresses_are_never_contacted() {
     let fv = Fakeverse::start();
     let local = fv.host("127.0.0.1");

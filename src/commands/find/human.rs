@@ -1,6 +1,6 @@
 //! The human report of `find`: the summary, "where your friends are", and the accounts found,
 //! worded for the list the accounts come from (followed, blocked, muted). Text only: never
-//! prints.
+//! prints. Every string a server, a profile or the archive supplied goes through [`clean`].
 
 use std::fmt::Write;
 
@@ -8,6 +8,7 @@ use super::words::Words;
 
 use crate::discover::matches::{Account, Findings, Instance, Match, Totals, candidate_hosts};
 use crate::discover::verify::State;
+use crate::sanitize::clean;
 use crate::ui::thousands;
 
 /// The whole report as text.
@@ -108,7 +109,8 @@ fn summary(t: &Totals, offline: bool, words: &Words) -> String {
         let _ = writeln!(s, "                   {}", states.join(" · "));
     }
     if !t.dead_hosts.is_empty() {
-        let shown: Vec<&str> = t.dead_hosts.iter().take(8).map(String::as_str).collect();
+        let shown: Vec<std::borrow::Cow<'_, str>> =
+            t.dead_hosts.iter().take(8).map(|h| clean(h)).collect();
         let more = t.dead_hosts.len().saturating_sub(shown.len());
         let more = if more > 0 {
             format!(" and {more} more")
@@ -134,8 +136,10 @@ fn instances(list: &[Instance], words: &Words) -> String {
     );
     for i in list {
         let software = match (&i.software, &i.version) {
-            (Some(name), Some(version)) => format!("{name} {}", short_version(version)),
-            (Some(name), None) => name.clone(),
+            (Some(name), Some(version)) => {
+                format!("{} {}", clean(name), short_version(&clean(version)))
+            }
+            (Some(name), None) => clean(name).into_owned(),
             _ => "?".into(),
         };
         let users = i.users.map(thousands).unwrap_or_else(|| "?".into());
@@ -147,7 +151,10 @@ fn instances(list: &[Instance], words: &Words) -> String {
         let _ = writeln!(
             s,
             "  {:>7}  {:<28} {:<22} {:>10}  {open}",
-            i.friends, i.host, software, users
+            i.friends,
+            clean(&i.host),
+            software,
+            users
         );
     }
     s
@@ -160,7 +167,7 @@ fn unverified_instances(hosts: &[(String, usize)], words: &Words) -> String {
     );
     let _ = writeln!(s, "  {:>7}  instance", words.column);
     for (host, friends) in hosts {
-        let _ = writeln!(s, "  {friends:>7}  {host}");
+        let _ = writeln!(s, "  {friends:>7}  {}", clean(host));
     }
     s
 }
@@ -176,11 +183,14 @@ fn short_version(version: &str) -> &str {
 }
 
 fn account_lines(account: &Account) -> String {
-    let who = match (&account.username, &account.display_name) {
+    let id = clean(account.id.as_deref().unwrap_or("?"));
+    let user = account.username.as_deref().map(clean);
+    let name = account.display_name.as_deref().map(clean);
+    let who = match (user, name) {
         (Some(user), Some(name)) => format!("@{user} ({name})"),
         (Some(user), None) => format!("@{user}"),
-        (None, Some(name)) => format!("{name} (id {})", account.id.as_deref().unwrap_or("?")),
-        (None, None) => format!("id {}", account.id.as_deref().unwrap_or("?")),
+        (None, Some(name)) => format!("{name} (id {id})"),
+        (None, None) => format!("id {id}"),
     };
     let mut s = format!("  {who}\n");
     for m in &account.candidates {
@@ -190,16 +200,16 @@ fn account_lines(account: &Account) -> String {
 }
 
 fn match_line(m: &Match) -> String {
-    let address = m.canonical.as_deref().unwrap_or(&m.handle);
+    let address = clean(m.canonical.as_deref().unwrap_or(&m.handle));
     let mut line = format!("{address:<40} {}", m.state);
     if let Some(to) = &m.moved_to {
-        let _ = write!(line, " → {to}");
+        let _ = write!(line, " → {}", clean(to));
     }
     if let Some(bridge) = m.bridge {
         let _ = write!(line, " (bridge: {bridge})");
     }
     if let Some(evidence) = m.evidence.first() {
-        let _ = write!(line, "  [{}: {}]", evidence.field, evidence.matched);
+        let _ = write!(line, "  [{}: {}]", evidence.field, clean(&evidence.matched));
     }
     line
 }
@@ -244,6 +254,23 @@ mod tests {
         );
         assert!(!text.contains("only a username"), "{text}");
         assert!(text.contains("none checked (--offline)"), "{text}");
+    }
+
+    #[test]
+    fn where_friends_are_shows_server_text_clean() {
+        let list = [Instance {
+            host: "evil.example".into(),
+            friends: 2,
+            software: Some("mastodon\u{1b}]0;owned\u{7}\0".into()),
+            version: Some("\u{1b}[2J4.3.0\u{202e}".into()),
+            users: Some(10),
+            open_registrations: Some(true),
+        }];
+        let text = instances(&list, &Words::of(Relation::Following));
+        assert!(text.contains(" mastodon 4.3.0 "), "{text:?}");
+        let controls = text.chars().filter(|c| c.is_control() && *c != '\n');
+        assert_eq!(controls.count(), 0, "{text:?}");
+        assert!(!text.contains('\u{202e}'), "{text:?}");
     }
 
     #[test]

@@ -56,9 +56,11 @@ pub fn net_error(err: &NetError) -> ErrorClass {
         | NetError::PrivateTarget { .. }
         | NetError::Connect { .. }
         | NetError::Tls { .. }
+        | NetError::Handshake { .. }
         | NetError::Other { .. } => ErrorClass::Dead(State::Unreachable),
         NetError::TooManyRedirects { .. }
         | NetError::RedirectElsewhere { .. }
+        | NetError::Downgrade { .. }
         | NetError::TooLarge { .. }
         | NetError::Malformed { .. }
         | NetError::BadUrl { .. }

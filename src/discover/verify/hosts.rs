@@ -15,6 +15,7 @@
 //! flight: `concurrency` to hosts that answered and `concurrency` first contacts.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -65,6 +66,9 @@ pub(crate) struct HostState {
     paused_until: Mutex<Option<Instant>>,
     template: OnceCell<Option<String>>,
     facts: OnceCell<Facts>,
+    /// The guard refused the host: it resolves only to private or local addresses (or is
+    /// one), and the user gave it no `--resolve` entry.
+    private: AtomicBool,
     pub(crate) info: Mutex<HostInfo>,
 }
 
@@ -78,6 +82,7 @@ impl HostState {
             paused_until: Mutex::new(None),
             template: OnceCell::new(),
             facts: OnceCell::new(),
+            private: AtomicBool::new(false),
             info: Mutex::new(HostInfo::default()),
         };
         if let Some(seed) = seed {
@@ -185,6 +190,11 @@ impl Ctx {
             .clone()
     }
 
+    /// True when the guard refused `name` in this run as a private or local address.
+    pub(crate) fn is_private(&self, name: &str) -> bool {
+        self.host(name).private.load(Ordering::Relaxed)
+    }
+
     /// Every host touched in this run, with what we learned.
     pub(crate) fn host_infos(&self) -> Vec<(String, HostInfo)> {
         let hosts = self.hosts.lock().expect("hosts");
@@ -273,6 +283,9 @@ impl Ctx {
             }
             Err(err) => match classify::net_error(&err) {
                 ErrorClass::Dead(state) => {
+                    if matches!(err, NetError::Blocked(_) | NetError::PrivateTarget { .. }) {
+                        host.private.store(true, Ordering::Relaxed);
+                    }
                     let why = err.to_string();
                     host.mark(Life::Dead(state, why.clone()));
                     let mut info = host.info.lock().expect("info");

@@ -255,10 +255,21 @@ async fn pick_canonical(
     }
 }
 
-/// Reads the actor: moved, suspended, gone, or readable only with signed requests.
+/// Reads the actor: moved, suspended, gone, or readable only with signed requests. An actor
+/// on a private or local address (one the guard refuses; a `--resolve` entry allows it) is
+/// not verified: no one else can reach that account.
 async fn check_actor(ctx: &Arc<Ctx>, result: &mut Verification, actor: Url) {
+    let actor_host = host_of(&actor);
     let fetched = match ctx.fetch(actor, ACTOR_ACCEPT).await {
         Ok(fetched) => fetched,
+        Err(Failure::Dead(_, _)) if ctx.is_private(&actor_host) => {
+            result.state = State::Unreachable;
+            result.detail = Some(format!(
+                "WebFinger names an actor on {actor_host}, a private or local address that \
+                 no one else can reach, so the account is not verified"
+            ));
+            return;
+        }
         Err(Failure::Dead(_, why)) => {
             result.detail = Some(format!("the actor was not checked: {why}"));
             return;

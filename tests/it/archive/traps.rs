@@ -246,3 +246,69 @@ fn inspect_writes_singulars_for_one() {
         "{text}"
     );
 }
+
+/// A zip holding two entries named `data/tweets.js`: the zip writer refuses duplicates, so the
+/// second is written as `data/tweetX.js` and renamed in the bytes (same length, CRCs intact).
+fn zip_with_two_tweets_files(dir: &std::path::Path) -> std::path::PathBuf {
+    let (modern, _) = scenes::sample();
+    let mut files = modern.build();
+    let tweets = files.get("data/tweets.js").expect("tweets.js").to_vec();
+    files.add("data/tweetX.js", tweets);
+    let path = dir.join("twice.zip");
+    files.write_zip(&path).expect("zip");
+    let mut bytes = std::fs::read(&path).expect("read zip");
+    let (from, to) = (b"data/tweetX.js", b"data/tweets.js");
+    let mut renamed = 0;
+    for i in 0..bytes.len().saturating_sub(from.len()) {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "local header and central directory");
+    std::fs::write(&path, bytes).expect("write zip");
+    path
+}
+
+#[test]
+fn two_entries_of_the_same_name_stop_every_command_instead_of_losing_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = zip_with_two_tweets_files(dir.path());
+    let path = path.to_str().expect("utf-8");
+    let parts = ["twice.zip holds two files named data/tweets.js", "download"];
+    assert_one_line_error(&["export", path, "--what", "tweets"], &parts);
+    assert_one_line_error(&["inspect", path], &parts);
+    assert_one_line_error(&["export", path, "--what", "following"], &parts);
+    let out = run(&["find", path, "--offline"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("two files named data/tweets.js"));
+}
+
+#[test]
+fn a_cut_off_following_block_or_mute_file_stops_every_command_that_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (modern, expect) = scenes::sample();
+    for (file, what) in [
+        ("data/following.js", "following"),
+        ("data/block.js", "blocks"),
+        ("data/mute.js", "mutes"),
+    ] {
+        let mut files = modern.build();
+        let whole = files.get(file).expect(file).to_vec();
+        files.add(file, &whole[..whole.len() / 2]);
+        let name = format!("{what}.zip");
+        let path = zip(dir.path(), &name, &files);
+        let path = path.to_str().expect("utf-8");
+        let parts = [file, "is cut off at byte", "download the archive again"];
+        assert_one_line_error(&["inspect", path], &parts);
+        assert_one_line_error(&["inspect", "--json", path], &parts);
+        assert_one_line_error(&["export", path, "--what", what], &parts);
+        let relation = ["find", path, "--offline", "--relation", what];
+        let out = run(&relation);
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains(file), "{}", stderr(&out));
+        // Tweets do not depend on it.
+        let tweets = export(std::path::Path::new(path), "tweets", "jsonl");
+        assert_eq!(tweets.lines().count() as u64, expect.tweets);
+    }
+}
