@@ -6,7 +6,8 @@
 //! - Each [`Family`] has a bucket. A request draws from its family's bucket and, for API
 //!   families, from the per-token bucket too.
 //! - *Known budgets* ([`Budgets`]) are enforced from our own history: never more than `limit`
-//!   requests in any `window`, which also keeps within the server's fixed windows.
+//!   requests in any `window`, which also keeps within the server's fixed windows. They are
+//!   a guess: once the server states a bucket's limit in headers, its numbers decide.
 //! - *Observed state*: the `X-RateLimit-*` headers of the latest response in a family give
 //!   (limit, remaining, reset). Reset times are moved onto the local clock with the skew seen
 //!   in `Date` headers (the smallest `local - server` difference seen, which is never below the
@@ -269,7 +270,9 @@ impl Bucket {
         if let Some(gate) = self.gate {
             consider(gate, Hold::Refused { family });
         }
-        if let Some(budget) = budget
+        // A known budget is our guess until the server states its own limit for this
+        // bucket; from then on the server's numbers (instances configure them) decide.
+        if let Some(budget) = budget.filter(|_| self.observed.is_none())
             && let Some(index) = self.history.len().checked_sub(budget.limit as usize)
             && let Some(&oldest) = self.history.get(index)
         {
