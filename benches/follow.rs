@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fakeverse::Fakeverse;
-use fakeverse::mastodon::{AccountSpec, Family, FakeMastodon, Flavour};
+use fakeverse::mastodon::{AccountSpec, FakeMastodon, Family, Flavour};
 
 const ACCOUNTS: usize = 1_000;
 
@@ -49,7 +49,14 @@ fn main() {
     let out = Command::new(env!("CARGO_BIN_EXE_fedimigrate"))
         .env("FEDIMIGRATE_DATA_DIR", home.path().join("data"))
         .env("FEDIMIGRATE_CONFIG_DIR", home.path().join("config"))
-        .args(["follow", "--yes", "--max-wait", "1h", "--instance", "mastodon.example"])
+        .args([
+            "follow",
+            "--yes",
+            "--max-wait",
+            "1h",
+            "--instance",
+            "mastodon.example",
+        ])
         .arg(&list_file)
         .arg("--token-file")
         .arg(&token_file)
@@ -60,7 +67,11 @@ fn main() {
         .output()
         .expect("run fedimigrate");
     let wall = started.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     report(&fake, limit, window, wall);
 }
 

@@ -86,7 +86,11 @@ const MAX_INPUT: u64 = 512 << 20;
 struct Me {
     client: Client,
     account: Account,
-    handle: Handle,
+    /// `user@domain`; `None` when the instance's domain is not a public name (a test server
+    /// on an address), then only the account id tells you apart.
+    handle: Option<Handle>,
+    /// `user@domain` as shown and as the journal's folder.
+    acct: String,
     info: InstanceInfo,
 }
 
@@ -159,24 +163,26 @@ async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
         .with_cancel(Cancel::on_ctrl_c());
     let account = client.verify_credentials().await?;
     let info = client.instance_info().await?;
-    let handle = Handle::new(&account.username, &info.domain)
-        .or_else(|_| Handle::new(&account.acct, &info.domain))
-        .with_context(|| format!("cannot tell your address from {}'s answer", client.host()))?;
+    let handle = Handle::new(&account.username, &info.domain).ok();
+    let acct = match &handle {
+        Some(handle) => handle.to_string(),
+        None => format!("{}@{}", account.username, info.domain),
+    };
     Ok(Me {
         client,
         account,
         handle,
+        acct,
         info,
     })
 }
 
 fn journal_path(me: &Me, relation: Relation) -> anyhow::Result<PathBuf> {
     let data = crate::paths::data_dir()?;
-    let account = me.handle.to_string();
     Ok(journal::path_for(
         &data,
         me.client.host(),
-        &account,
+        &me.acct,
         relation,
     ))
 }
@@ -203,7 +209,7 @@ async fn act(
     let previous = journal.previous(run);
     let prepared = plan::prepare(
         &input.entries,
-        &me.handle,
+        me.handle.as_ref(),
         &previous,
         config.include_unverified,
     );
@@ -220,6 +226,7 @@ async fn act(
         None => HashSet::new(),
     };
     let shape = Shape {
+        me_id: Some(me.account.id.clone()),
         relation: config.relation,
         limit: config.limit,
         cap_room: cap_room(me),
@@ -228,7 +235,7 @@ async fn act(
     let timing = timing(&plan, me, config.relation);
     let context = render::Context {
         relation: config.relation,
-        me: me.handle.to_string(),
+        me: me.acct.clone(),
         software: render::software(&me.info),
         source: config
             .source
@@ -638,7 +645,7 @@ async fn undo(
         .filter_map(|r| Some((r.handle, r.account_id?, r.outcome)))
         .collect();
     let steps: Vec<UndoStep> = plan::undo_steps(&done, &journal.undone(of));
-    let text = render::undo_plan(config.relation, of, steps.len(), &me.handle.to_string());
+    let text = render::undo_plan(config.relation, of, steps.len(), &me.acct);
     if config.dry_run {
         crate::stdout::lock().write_all(text.as_bytes())?;
         return Ok(Outcome::Done);

@@ -86,7 +86,7 @@ pub struct Prepared {
 /// Step 1: everything the input and the journal decide on their own.
 pub fn prepare(
     entries: &[Entry],
-    me: &Handle,
+    me: Option<&Handle>,
     journal: &HashMap<Handle, Previous>,
     include_unverified: bool,
 ) -> Prepared {
@@ -97,7 +97,7 @@ pub fn prepare(
             line: entry.line,
             why,
         };
-        if entry.handle == *me {
+        if me == Some(&entry.handle) {
             out.skipped.push(skip(Skip::Yourself));
         } else if !include_unverified && !entry.trust.is_trusted() {
             let Trust::Unverified { state } = &entry.trust else {
@@ -210,8 +210,10 @@ pub struct Settled {
 }
 
 /// Limits that shape a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
+    /// Your own account's id (an address that turns out to be you is skipped).
+    pub me_id: Option<String>,
     pub relation: Relation,
     /// At most this many actions (`--limit`).
     pub limit: Option<usize>,
@@ -270,11 +272,19 @@ pub fn decide(
             Fact::Unchecked(why) => plan.settle(&entry, Outcome::Failed, None, Some(why)),
             Fact::Found(found) => {
                 let ours = attempted.contains(&entry.handle);
+                if shape.me_id.as_deref() == Some(found.id.as_str()) {
+                    plan.skipped.push(Skipped {
+                        handle: entry.handle,
+                        line: entry.line,
+                        why: Skip::Yourself,
+                    });
+                    continue;
+                }
                 plan.place(entry, found, ours, &mut seen_ids);
             }
         }
     }
-    plan.cut(shape);
+    plan.cut(&shape);
     plan
 }
 
@@ -324,7 +334,7 @@ impl Plan {
     }
 
     /// Applies `--limit`, then the follow cap.
-    fn cut(&mut self, shape: Shape) {
+    fn cut(&mut self, shape: &Shape) {
         let limit = shape.limit.unwrap_or(usize::MAX);
         let room = match (shape.relation, shape.cap_room) {
             (Relation::Follow, Some(room)) => usize::try_from(room).unwrap_or(usize::MAX),

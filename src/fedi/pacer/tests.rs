@@ -272,12 +272,23 @@ fn the_servers_stated_limit_replaces_the_known_budget() {
     let held: Vec<_> = (0..5)
         .map(|_| guessing.schedule(Family::Follows, t(0)).at)
         .collect();
-    assert!(held[4] > t(80_000_000), "without headers the guess holds: {held:?}");
+    assert!(
+        held[4] > t(80_000_000),
+        "without headers the guess holds: {held:?}"
+    );
 
     let mut told = Pacer::new(budgets);
-    told.observe(Family::Follows, Some(&headers(100, 100, t(10_000))), None, t(0));
+    told.observe(
+        Family::Follows,
+        Some(&headers(100, 100, t(10_000))),
+        None,
+        t(0),
+    );
     let sent: Vec<_> = (0..10)
         .map(|_| told.schedule(Family::Follows, t(0)).at)
         .collect();
-    assert!(sent.iter().all(|&at| at == t(0)), "the server allows 100 now: {sent:?}");
+    assert!(
+        sent.iter().all(|&at| at == t(0)),
+        "the server allows 100 now: {sent:?}"
+    );
 }

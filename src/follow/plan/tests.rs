@@ -37,6 +37,7 @@ fn me() -> Handle {
 
 fn shape(relation: Relation) -> Shape {
     Shape {
+        me_id: None,
         relation,
         limit: None,
         cap_room: None,
@@ -63,7 +64,7 @@ fn duplicates_keep_the_first_line_and_the_strongest_trust() {
         entry("A@X.example", 2, Trust::Verified),
         listed("b@x.example", 3),
     ];
-    let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+    let prepared = prepare(&entries, Some(&me()), &HashMap::new(), false);
     let pending: Vec<_> = prepared
         .pending
         .iter()
@@ -93,7 +94,7 @@ fn yourself_and_unverified_are_skipped_unless_asked() {
         ),
         entry("m@x.example", 3, Trust::Moved),
     ];
-    let strict = prepare(&entries, &me(), &HashMap::new(), false);
+    let strict = prepare(&entries, Some(&me()), &HashMap::new(), false);
     assert_eq!(strict.pending.len(), 1);
     assert_eq!(
         strict
@@ -108,7 +109,7 @@ fn yourself_and_unverified_are_skipped_unless_asked() {
             }
         ]
     );
-    let loose = prepare(&entries, &me(), &HashMap::new(), true);
+    let loose = prepare(&entries, Some(&me()), &HashMap::new(), true);
     assert_eq!(
         loose.pending.len(),
         2,
@@ -137,7 +138,7 @@ fn the_journal_skips_what_earlier_runs_did_and_settles_this_runs_results() {
         (h("notfound@x.example"), prev(1, Outcome::NotFound, false)),
         (h("undone@x.example"), prev(1, Outcome::Unfollowed, false)),
     ]);
-    let prepared = prepare(&entries, &me(), &journal, false);
+    let prepared = prepare(&entries, Some(&me()), &journal, false);
     assert_eq!(prepared.settled, [(h("done@x.example"), Outcome::Followed)]);
     let pending: Vec<_> = prepared.pending.iter().map(|e| e.line).collect();
     assert_eq!(
@@ -163,7 +164,7 @@ fn the_instance_decides_found_already_and_not_found() {
         listed("ghost@x.example", 4),
         listed("broken@x.example", 5),
     ];
-    let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+    let prepared = prepare(&entries, Some(&me()), &HashMap::new(), false);
     let mut friend = found("2", "friend@x.example");
     friend.standing.following = true;
     let mut locked = found("3", "locked@x.example");
@@ -198,7 +199,7 @@ fn already_depends_on_the_relation() {
         (Relation::Block, 1),
         (Relation::Mute, 1),
     ] {
-        let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+        let prepared = prepare(&entries, Some(&me()), &HashMap::new(), false);
         assert_eq!(
             decide(prepared, &facts, &HashSet::new(), shape(relation))
                 .steps
@@ -217,7 +218,7 @@ fn a_moved_account_is_followed_at_its_new_address_once() {
         (h("old@x.example"), Fact::Found(old)),
         (h("new@y.example"), Fact::Found(found("2", "new@y.example"))),
     ]);
-    let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+    let prepared = prepare(&entries, Some(&me()), &HashMap::new(), false);
     let plan = decide(prepared, &facts, &HashSet::new(), shape(Relation::Follow));
     assert_eq!(plan.steps.len(), 1);
     assert_eq!(plan.steps[0].account_id, "2");
@@ -258,12 +259,13 @@ fn many(n: usize) -> (Vec<Entry>, HashMap<Handle, Fact>) {
 fn limit_and_cap_cut_the_steps_and_say_which() {
     let (entries, facts) = many(10);
     let run = |limit, cap_room, relation| {
-        let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+        let prepared = prepare(&entries, Some(&me()), &HashMap::new(), false);
         let plan = decide(
             prepared,
             &facts,
             &HashSet::new(),
             Shape {
+                me_id: None,
                 relation,
                 limit,
                 cap_room,
@@ -317,9 +319,21 @@ fn a_lost_answer_of_ours_counts_as_done_not_already() {
         (h("b@x.example"), Fact::Found(b)),
     ]);
     let attempted = HashSet::from([h("a@x.example"), h("b@x.example")]);
-    let prepared = prepare(&entries, &me(), &HashMap::new(), false);
+    let prepared = prepare(&entries, Some(&me()), &HashMap::new(), false);
     let plan = decide(prepared, &facts, &attempted, shape(Relation::Follow));
     assert_eq!(plan.count(Outcome::Followed), 1);
     assert_eq!(plan.count(Outcome::Requested), 1);
     assert!(plan.steps.is_empty());
+}
+
+#[test]
+fn an_address_that_turns_out_to_be_you_is_skipped() {
+    let entries = [listed("alias@home.example", 1)];
+    let facts = HashMap::from([(h("alias@home.example"), Fact::Found(found("42", "me")))]);
+    let prepared = prepare(&entries, None, &HashMap::new(), false);
+    let mut shape = shape(Relation::Follow);
+    shape.me_id = Some("42".into());
+    let plan = decide(prepared, &facts, &HashSet::new(), shape);
+    assert!(plan.steps.is_empty());
+    assert_eq!(plan.skipped[0].why, Skip::Yourself);
 }
