@@ -403,6 +403,11 @@ async fn execute(
         Some(plan.steps.len() as u64),
         render::progressive(config.relation),
     );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {pos}/{len}, {per_sec}, {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
     let client = with_bar_notices(&me.client, &bar, env);
     let output = config.output;
     let mut on = |event: Event<'_>| {
@@ -502,6 +507,11 @@ fn stop_run(
     plan: &Plan,
     stop: Stop,
 ) -> anyhow::Result<Outcome> {
+    if matches!(&stop, Stop::Client(err) if err.is_interrupted()) {
+        let results = journal.results(run);
+        print_summary(config, env, plan, &results, run, journal)?;
+        return Err(crate::exit::Interrupted.into());
+    }
     let Stop::RateLimited(crate::fedi::Error::RateLimited { at, .. }) = &stop else {
         return Err(stop_error(stop));
     };
@@ -531,6 +541,7 @@ fn still_paused(config: &Config, me: &Me, until: DateTime<Utc>, env: &Env) -> Ou
 /// Turns a stop into the error the user sees.
 fn stop_error(stop: Stop) -> anyhow::Error {
     match stop {
+        Stop::Client(err) if err.is_interrupted() => crate::exit::Interrupted.into(),
         Stop::RateLimited(err) | Stop::Client(err) => anyhow::Error::new(err),
         Stop::Journal(err) => anyhow::Error::new(err),
     }

@@ -51,7 +51,7 @@ pub fn progressive(relation: Relation) -> &'static str {
 }
 
 fn row(out: &mut String, label: &str, n: usize, note: &str) {
-    if n == 0 && !note.is_empty() {
+    if n == 0 && !label.starts_with("to ") {
         return;
     }
     out.push_str(&format!("  {label:<24}{:>7}", thousands(n as u64)));
@@ -186,10 +186,19 @@ fn budget_lines(ctx: &Context, plan: &Plan, timing: &Timing) -> String {
             clock_time(when)
         )
     };
+    let guessed = timing.windows.iter().any(|(w, _)| w.remaining.is_none());
+    let note = if guessed {
+        " (the software's usual figures, until the instance states its own)"
+    } else {
+        ""
+    };
     if budgets.is_empty() {
         out.push_str(&format!("Time: {eta}.\n"));
     } else {
-        out.push_str(&format!("Budget: {}; time: {eta}.\n", budgets.join(", ")));
+        out.push_str(&format!(
+            "Budget: {}{note}; time: {eta}.\n",
+            budgets.join(", ")
+        ));
     }
     if timing.over_a_day {
         out.push_str(&format!(
