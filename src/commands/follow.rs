@@ -319,7 +319,7 @@ fn timing(plan: &Plan, me: &Me, relation: Relation) -> Timing {
 
 /// What the client knows of a family's budget: the server's last word, else the software's.
 fn window_of(client: &Client, family: Family) -> Option<Window> {
-    let budget = client.options().budgets.get(family);
+    let budget = client.budgets().get(family);
     let seen = client.rate_limit(family);
     match (budget, seen) {
         (Some(budget), Some(seen)) => Some(Window {

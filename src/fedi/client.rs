@@ -275,6 +275,11 @@ impl Client {
         self.pacer().set_budgets(budgets);
     }
 
+    /// The budgets the pacer enforces now (the software's, once `instance_info` learned it).
+    pub fn budgets(&self) -> Budgets {
+        self.pacer().budgets().clone()
+    }
+
     /// What the pacer believes about a family's window (for ETAs).
     pub fn rate_limit(&self, family: Family) -> Option<Observed> {
         self.pacer().observed(family)
