@@ -363,6 +363,14 @@ fn progress_of(bar: indicatif::ProgressBar) -> Progress {
     })
 }
 
+/// One `--jsonl` line: the account, and the list it comes from.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    relation: crate::discover::matches::Relation,
+    #[serde(flatten)]
+    account: &'a crate::discover::matches::Account,
+}
+
 fn print(findings: &Findings, config: &Config, env: &Env) -> anyhow::Result<()> {
     let mut out = crate::stdout::lock();
     match config.output {
@@ -372,7 +380,12 @@ fn print(findings: &Findings, config: &Config, env: &Env) -> anyhow::Result<()> 
         }
         Output::Jsonl => {
             for account in &findings.accounts {
-                serde_json::to_writer(&mut out, account)?;
+                // Each line says which list it is about, so `follow` never takes blocks.
+                let line = Line {
+                    relation: findings.relation,
+                    account,
+                };
+                serde_json::to_writer(&mut out, &line)?;
                 writeln!(out)?;
             }
         }

@@ -107,6 +107,9 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         Some(source) => Some(read_input(source, env)?),
         None => None,
     };
+    if let Some(input) = &input {
+        check_relation(config.relation, input, config.source.as_ref())?;
+    }
     let me = log_in(&config, env).await?;
     let path = journal_path(&me, config.relation)?;
     let read_only = config.dry_run || config.runs;
@@ -151,6 +154,33 @@ fn read_input(source: &Source, env: &Env) -> anyhow::Result<Input> {
         ));
     }
     Ok(input)
+}
+
+/// Refuses find's output about another list: following the accounts you blocked is the
+/// one mistake this command must not make.
+fn check_relation(
+    relation: Relation,
+    input: &Input,
+    source: Option<&Source>,
+) -> anyhow::Result<()> {
+    let Some(listed) = input.relation.as_deref() else {
+        return Ok(());
+    };
+    if listed == relation.journal_name() {
+        return Ok(());
+    }
+    let command = match listed {
+        "blocks" => "block",
+        "mutes" => "mute",
+        _ => "follow",
+    };
+    Err(UsageError(format!(
+        "{} lists the accounts of your archive's {listed} (find --relation {listed}); \
+         use `fedimigrate {command}` for them, not `fedimigrate {}`",
+        source.map(Source::describe).unwrap_or_default(),
+        relation.verb()
+    ))
+    .into())
 }
 
 /// Connects as the chosen account and learns who it is and what the instance allows.

@@ -89,6 +89,8 @@ pub struct Unreadable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub format: Format,
+    /// The archive list find matched (`following`, `blocks`, `mutes`), when the file says.
+    pub relation: Option<String>,
     pub entries: Vec<Entry>,
     pub unreadable: Vec<Unreadable>,
 }
@@ -134,6 +136,9 @@ fn is_csv_header(line: &str) -> bool {
 struct FoundAccount {
     #[serde(default)]
     username: Option<String>,
+    /// `following`, `blocks` or `mutes` (find's `--relation`), when it says.
+    #[serde(default)]
+    relation: Option<String>,
     /// Required: it is what tells find's records from other JSON.
     candidates: Vec<FoundCandidate>,
 }
@@ -151,6 +156,8 @@ struct FoundCandidate {
 
 #[derive(Debug, Deserialize)]
 struct FindDocument {
+    #[serde(default)]
+    relation: Option<String>,
     accounts: Vec<FoundAccount>,
 }
 
@@ -165,10 +172,9 @@ fn parse_json(text: &str) -> Result<Input, InputError> {
         ));
     }
     if let Ok(doc) = serde_json::from_str::<FindDocument>(trimmed) {
-        return Ok(from_accounts(
-            Format::FindJson,
-            doc.accounts.into_iter().map(|a| (1, a)),
-        ));
+        let mut input = from_accounts(Format::FindJson, doc.accounts.into_iter().map(|a| (1, a)));
+        input.relation = input.relation.or(doc.relation);
+        return Ok(input);
     }
     let input = parse_jsonl(text);
     let lines = trimmed.lines().filter(|l| !l.trim().is_empty()).count();
@@ -206,7 +212,9 @@ fn parse_jsonl(text: &str) -> Input {
 fn from_accounts(format: Format, accounts: impl Iterator<Item = (usize, FoundAccount)>) -> Input {
     let mut entries = Vec::new();
     let mut unreadable = Vec::new();
+    let mut relation = None;
     for (line, account) in accounts {
+        relation = relation.or(account.relation.clone());
         for candidate in account.candidates {
             match entry_of(&candidate, line, account.username.clone()) {
                 Ok(entry) => entries.push(entry),
@@ -216,6 +224,7 @@ fn from_accounts(format: Format, accounts: impl Iterator<Item = (usize, FoundAcc
     }
     Input {
         format,
+        relation,
         entries,
         unreadable,
     }
@@ -311,6 +320,7 @@ fn parse_csv(text: &str) -> Input {
     }
     Input {
         format: Format::MastodonCsv,
+        relation: None,
         entries,
         unreadable,
     }
@@ -377,6 +387,7 @@ fn parse_plain(text: &str) -> Input {
     }
     Input {
         format: Format::Plain,
+        relation: None,
         entries,
         unreadable,
     }

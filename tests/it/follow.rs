@@ -437,3 +437,49 @@ fn a_second_run_on_the_same_journal_is_refused() {
         stderr(&second)
     );
 }
+
+#[test]
+fn finds_blocks_are_never_followed() {
+    let s = Scene::new();
+    s.remotes(&["troll"]);
+    let line = r#"{"relation":"blocks","candidates":[{"handle":"troll@remote.example","state":"verified"}]}"#;
+    let file = s.file("blocked.jsonl", &format!("{line}\n"));
+    let out = s.run(&["follow", &file, "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fedimigrate block"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.followed().is_empty());
+    let out = s.run(&["block", &file, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn three_hundred_follows_under_a_small_budget_wait_without_a_refusal() {
+    let s = Scene::new();
+    let names: Vec<String> = (0..300).map(|i| format!("p{i:03}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    s.remotes(&refs);
+    s.fake
+        .set_rate_limit(Family::Follows, 120, Duration::from_secs(2));
+    s.fake
+        .set_rate_limit(Family::Api, 10_000, Duration::from_secs(300));
+    let list: String = names
+        .iter()
+        .map(|n| format!("{n}@remote.example\n"))
+        .collect();
+    let file = s.file("list.txt", &list);
+    let started = std::time::Instant::now();
+    let out = s.run(&["follow", &file, "--yes"]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(s.followed().len(), 300);
+    assert_eq!(s.fake.state().refused, 0, "paced, never refused");
+    assert!(
+        took >= Duration::from_secs(2),
+        "300 follows at 120 per 2 s need two more windows: {took:?}"
+    );
+    assert!(stderr(&out).contains("followed 300"), "{}", stderr(&out));
+}

@@ -138,3 +138,19 @@ fn trust_orders_from_weakest_to_strongest() {
     assert!(unverified < Trust::Listed);
     assert!(Trust::Listed < Trust::Moved && Trust::Moved < Trust::Verified);
 }
+
+#[test]
+fn finds_relation_is_read_from_lines_and_documents() {
+    let line =
+        r#"{"relation":"blocks","candidates":[{"handle":"t@x.example","state":"verified"}]}"#;
+    assert_eq!(
+        parse(line.as_bytes()).unwrap().relation.as_deref(),
+        Some("blocks")
+    );
+    let doc = r#"{"relation":"mutes","accounts":[]}"#;
+    assert_eq!(
+        parse(doc.as_bytes()).unwrap().relation.as_deref(),
+        Some("mutes")
+    );
+    assert_eq!(parse(JSONL.as_bytes()).unwrap().relation, None);
+}

@@ -45,7 +45,7 @@ pub(crate) fn lookup(ctx: &mut Ctx<'_>) -> Resp {
 }
 
 /// `GET /api/v2/search?q=&type=accounts&resolve=`: exact handle matches, plus known accounts
-/// whose name merely starts with the query (listed first, so clients must match `acct`).
+/// whose name merely starts with the query, after it (clients must still match `acct`).
 pub(crate) fn search(ctx: &mut Ctx<'_>) -> Resp {
     let resolve = ctx
         .req
@@ -80,7 +80,10 @@ pub(crate) fn search(ctx: &mut Ctx<'_>) -> Resp {
         .filter(|a| same_domain(a.domain.as_deref(), domain.as_deref(), &ctx.state.domain))
         .map(|a| a.id.clone())
         .collect();
-    ids.extend(exact);
+    // Mastodon ranks an exact match first.
+    if let Some(id) = exact {
+        ids.insert(0, id);
+    }
     ids.truncate(limit.max(1));
     let accounts: Vec<Value> = ids
         .iter()
