@@ -119,7 +119,10 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         Journal::open(&path)
     }?;
     if config.runs {
-        print_runs(&journal, config.relation)?;
+        match config.output {
+            Output::Json => print_json(&render::runs_json(&journal))?,
+            _ => print_runs(&journal, config.relation)?,
+        }
         return Ok(Outcome::Done);
     }
     match (config.undo, input) {
@@ -217,6 +220,17 @@ fn journal_path(me: &Me, relation: Relation) -> anyhow::Result<PathBuf> {
     ))
 }
 
+/// A run's plan and what the person is shown about it.
+struct Planned {
+    plan: Plan,
+    context: render::Context,
+    timing: Timing,
+    /// The run number (an unfinished one continued, or the next).
+    run: u32,
+    continued: bool,
+    fingerprint: String,
+}
+
 /// Plans, confirms and runs follows, blocks or mutes.
 async fn act(
     config: &Config,
@@ -225,17 +239,70 @@ async fn act(
     journal: &mut Journal,
     input: Input,
 ) -> anyhow::Result<Outcome> {
+    if input.entries.is_empty() && !input.unreadable.is_empty() {
+        return Err(anyhow::anyhow!(
+            "{} names no account on any line; expected find's output, a Mastodon CSV or \
+             user@host addresses, one a line",
+            config
+                .source
+                .as_ref()
+                .map(Source::describe)
+                .unwrap_or_default()
+        ));
+    }
     let fingerprint = journal::fingerprint(input.entries.iter().map(|e| &e.handle));
     let continued = journal.unfinished(None, &fingerprint);
+    if let Some(until) = continued.as_ref().and_then(|r| r.paused_until)
+        && !config.dry_run
+        && let Ok(wait) = (until - Utc::now()).to_std()
+        && wait > config.max_wait
+    {
+        return still_paused(config, me, until, env);
+    }
+    let planned = plan_run(config, env, me, journal, &input, continued, fingerprint).await?;
+    if config.dry_run {
+        return print_plan(config, &planned);
+    }
+    env.ui.info(render::plan(
+        &planned.context,
+        &planned.plan,
+        &planned.timing,
+    ));
+    let list_pending = planned.continued && config.list.is_some();
+    if planned.plan.steps.is_empty() && !list_pending {
+        return nothing_to_do(config, env, journal, &planned);
+    }
+    let Planned { plan, run, .. } = &planned;
+    if !plan.steps.is_empty() {
+        let question = render::question(&planned.context, plan.steps.len());
+        confirm(config, env, &question)?;
+    }
+    start_run(
+        journal,
+        *run,
+        !planned.continued,
+        &planned.fingerprint,
+        config,
+    )?;
+    record_settled(journal, *run, plan)?;
+    emit_plan_lines(config, plan)?;
+    let stopped = execute(config, env, me, journal, *run, plan).await;
+    finish(config, env, me, journal, *run, plan, stopped).await
+}
+
+/// Checks the pending addresses on the instance and decides the plan.
+async fn plan_run(
+    config: &Config,
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    input: &Input,
+    continued: Option<journal::RunInfo>,
+    fingerprint: String,
+) -> anyhow::Result<Planned> {
     let run = continued
         .as_ref()
         .map_or_else(|| journal.next_run(), |r| r.run);
-    if let Some(until) = continued.as_ref().and_then(|r| r.paused_until)
-        && !config.dry_run
-        && until > Utc::now()
-    {
-        return Ok(still_paused(config, me, until, env));
-    }
     let previous = journal.previous(run);
     let prepared = plan::prepare(
         &input.entries,
@@ -243,14 +310,7 @@ async fn act(
         &previous,
         config.include_unverified,
     );
-    let bar = env.ui.progress(
-        Some(prepared.pending.len() as u64),
-        &format!("checking on {}", me.client.host()),
-    );
-    let client = with_bar_notices(&me.client, &bar, env);
-    let checked = run::check(&client, &prepared.pending, journal, &mut |_| bar.inc(1)).await;
-    bar.finish_and_clear();
-    let facts = checked.map_err(stop_error)?;
+    let facts = check(env, me, journal, &prepared.pending).await?;
     let attempted = match &continued {
         Some(r) => journal.unanswered(r.run),
         None => HashSet::new(),
@@ -277,33 +337,81 @@ async fn act(
         continued: continued.is_some(),
         list: config.list.clone(),
     };
-    if config.dry_run {
-        return print_plan(config, &context, &plan, &timing);
+    Ok(Planned {
+        plan,
+        context,
+        timing,
+        run,
+        continued: continued.is_some(),
+        fingerprint,
+    })
+}
+
+/// Asks the instance about the pending addresses, saying first how many requests that takes.
+async fn check(
+    env: &Env,
+    me: &Me,
+    journal: &mut Journal,
+    pending: &[crate::follow::input::Entry],
+) -> anyhow::Result<std::collections::HashMap<Handle, plan::Fact>> {
+    let known = journal.resolved();
+    let asks = pending
+        .iter()
+        .filter(|e| !known.contains_key(&e.handle))
+        .count();
+    if asks > 0 {
+        let api = window_of(&me.client, Family::Api);
+        let took = api.map_or(Duration::ZERO, |w| eta::time_for(asks as u64 + 1, &w));
+        let when = if took.is_zero() {
+            String::new()
+        } else {
+            format!(", about {} under its request budget", eta::span(took))
+        };
+        env.ui.info(format_args!(
+            "Looking up {} address(es) on {} before the plan{when}…",
+            crate::ui::thousands(asks as u64),
+            me.client.host()
+        ));
     }
-    env.ui.info(render::plan(&context, &plan, &timing));
-    let list_pending = continued.is_some() && config.list.is_some();
-    if plan.steps.is_empty() && !list_pending {
-        emit_plan_lines(config, &plan)?;
-        if continued.is_some() {
-            let failed = plan.settled.iter().any(|s| s.outcome == Result_::Failed);
-            record_settled(journal, run, &plan)?;
-            journal.write(Record::End {
-                run,
-                complete: !failed,
-                at: Utc::now(),
-            })?;
-        }
-        env.ui.info("Nothing to do.");
-        return Ok(Outcome::Done);
+    let bar = env.ui.progress(
+        Some(pending.len() as u64),
+        &format!("checking on {}", me.client.host()),
+    );
+    let client = with_bar_notices(&me.client, &bar, env);
+    let checked = run::check(&client, pending, journal, &mut |_| bar.inc(1)).await;
+    bar.finish_and_clear();
+    checked.map_err(stop_error)
+}
+
+/// No action is left: close a continued run, and exit 3 when checks failed.
+fn nothing_to_do(
+    config: &Config,
+    env: &Env,
+    journal: &mut Journal,
+    planned: &Planned,
+) -> anyhow::Result<Outcome> {
+    let plan = &planned.plan;
+    let failed = plan.settled.iter().any(|s| s.outcome == Result_::Failed);
+    if planned.continued {
+        record_settled(journal, planned.run, plan)?;
+        journal.write(Record::End {
+            run: planned.run,
+            complete: !failed,
+            at: Utc::now(),
+        })?;
     }
-    if !plan.steps.is_empty() {
-        confirm(config, env, &render::question(&context, plan.steps.len()))?;
+    match config.output {
+        Output::Json => print_json(&render::plan_json(&planned.context, plan, &planned.timing))?,
+        _ => emit_plan_lines(config, plan)?,
     }
-    start_run(journal, run, continued.is_none(), &fingerprint, config)?;
-    record_settled(journal, run, &plan)?;
-    emit_plan_lines(config, &plan)?;
-    let stopped = execute(config, env, me, journal, run, &plan).await;
-    finish(config, env, me, journal, run, &plan, stopped).await
+    if failed {
+        env.ui.warn(
+            "some addresses could not be checked on the instance (see the plan); the same command tries them again",
+        );
+        return Ok(Outcome::Partial);
+    }
+    env.ui.info("Nothing to do.");
+    Ok(Outcome::Done)
 }
 
 /// The room left under the account's follow cap, on software that has one.
@@ -484,9 +592,14 @@ async fn finish(
     }
     let results = journal.results(run);
     let failed = results.iter().any(|r| r.outcome == Result_::Failed);
+    let left = plan
+        .skipped
+        .iter()
+        .any(|s| matches!(s.why, plan::Skip::Limit));
+    // A run with failures, a list not filled, or addresses past --limit goes on next time.
     journal.write(Record::End {
         run,
-        complete: !failed,
+        complete: !failed && !partial && !left,
         at: Utc::now(),
     })?;
     print_summary(config, env, plan, &results, run, journal)?;
@@ -542,7 +655,7 @@ fn stop_run(
         print_summary(config, env, plan, &results, run, journal)?;
         return Err(crate::exit::Interrupted.into());
     }
-    let Stop::RateLimited(crate::fedi::Error::RateLimited { at, .. }) = &stop else {
+    let Stop::RateLimited(crate::fedi::Error::RateLimited { host, what, at, .. }) = &stop else {
         return Err(stop_error(stop));
     };
     let until: DateTime<Utc> = (*at).into();
@@ -550,22 +663,32 @@ fn stop_run(
     let results = journal.results(run);
     print_summary(config, env, plan, &results, run, journal)?;
     env.ui
-        .warn(render::paused(config.relation, &stop.to_string(), *at));
+        .warn(render::paused(config.relation, host, what, *at));
     Ok(Outcome::Unfinished)
 }
 
-/// A run continued while the journal says the budget is not back yet.
-fn still_paused(config: &Config, me: &Me, until: DateTime<Utc>, env: &Env) -> Outcome {
+/// A run continued while the journal says the budget is not back within `--max-wait`.
+fn still_paused(
+    config: &Config,
+    me: &Me,
+    until: DateTime<Utc>,
+    env: &Env,
+) -> anyhow::Result<Outcome> {
     let what = match config.relation {
         Relation::Follow => "follows",
         _ => "requests",
     };
+    if config.output == Output::Json {
+        print_json(&serde_json::json!({
+            "relation": config.relation.journal_name(),
+            "paused_until": until,
+        }))?;
+    }
     env.ui.warn(format_args!(
-        "{} allows no more {what} until {}; nothing was sent. Run the same command again after then",
-        me.client.host(),
-        crate::fedi::notice::clock_time(until.into())
+        "nothing was sent: {}",
+        render::paused(config.relation, me.client.host(), what, until.into())
     ));
-    Outcome::Unfinished
+    Ok(Outcome::Unfinished)
 }
 
 /// Turns a stop into the error the user sees.
@@ -604,12 +727,13 @@ fn emit_plan_lines(config: &Config, plan: &Plan) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_plan(
-    config: &Config,
-    context: &render::Context,
-    plan: &Plan,
-    timing: &Timing,
-) -> anyhow::Result<Outcome> {
+fn print_plan(config: &Config, planned: &Planned) -> anyhow::Result<Outcome> {
+    let Planned {
+        plan,
+        context,
+        timing,
+        ..
+    } = planned;
     let mut out = crate::stdout::lock();
     match config.output {
         Output::Human => out.write_all(render::plan(context, plan, timing).as_bytes())?,
@@ -626,6 +750,14 @@ fn print_plan(
     }
     out.flush()?;
     Ok(Outcome::Done)
+}
+
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    let mut out = crate::stdout::lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
 }
 
 fn print_summary(
@@ -680,15 +812,13 @@ async fn undo(
     let run = continued
         .as_ref()
         .map_or_else(|| journal.next_run(), |r| r.run);
-    let done: Vec<(Handle, String, Result_)> = journal
-        .results(of)
-        .into_iter()
-        .filter_map(|r| Some((r.handle, r.account_id?, r.outcome)))
-        .collect();
-    let steps: Vec<UndoStep> = plan::undo_steps(&done, &journal.undone(of));
-    let text = render::undo_plan(config.relation, of, steps.len(), &me.acct);
+    let steps = undo_left(journal, of, config.relation);
+    let text = render::undo_plan(config.relation, of, &steps, &me.acct);
     if config.dry_run {
-        crate::stdout::lock().write_all(text.as_bytes())?;
+        match config.output {
+            Output::Json => print_json(&render::undo_json(config.relation, of, &steps))?,
+            _ => crate::stdout::lock().write_all(text.as_bytes())?,
+        }
         return Ok(Outcome::Done);
     }
     env.ui.info(text.trim_end());
@@ -726,6 +856,19 @@ async fn undo(
     finish(config, env, me, journal, run, &empty, result).await
 }
 
+/// What is left to take back of `run`: what it did, and actions whose answer was lost (they
+/// may have been done), less what an undo already took back.
+fn undo_left(journal: &Journal, run: u32, relation: Relation) -> Vec<UndoStep> {
+    let mut done: Vec<(Handle, String, Result_)> = journal
+        .results(run)
+        .into_iter()
+        .filter_map(|r| Some((r.handle, r.account_id?, r.outcome)))
+        .collect();
+    let lost = journal.open_attempts(run);
+    done.extend(lost.into_iter().map(|(h, id)| (h, id, relation.done())));
+    plan::undo_steps(&done, &journal.undone(run))
+}
+
 /// The run `--undo` means: the one named, or the latest that acted and is not fully undone.
 fn undo_target(journal: &Journal, target: UndoTarget, relation: Relation) -> anyhow::Result<u32> {
     let runs = journal.runs();
@@ -734,6 +877,7 @@ fn undo_target(journal: &Journal, target: UndoTarget, relation: Relation) -> any
             .results(run)
             .iter()
             .any(|r| r.outcome.is_our_doing())
+            || !journal.open_attempts(run).is_empty()
     };
     match target {
         UndoTarget::Run(n) => match runs.iter().find(|r| r.run == n) {
@@ -746,24 +890,25 @@ fn undo_target(journal: &Journal, target: UndoTarget, relation: Relation) -> any
             ))
             .into()),
         },
-        UndoTarget::Last => runs
-            .iter()
-            .rev()
-            .filter(|r| r.undo_of.is_none() && acted(r.run))
-            .find(|r| {
-                let undone = journal.undone(r.run);
-                journal
-                    .results(r.run)
-                    .iter()
-                    .any(|x| x.outcome.is_our_doing() && !undone.contains(&x.handle))
-            })
-            .map(|r| r.run)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "no run has anything left to {}",
-                    relation.undo_verb()
-                ))
-                .into()
-            }),
+        UndoTarget::Last => {
+            let last = runs
+                .iter()
+                .rev()
+                .find(|r| r.undo_of.is_none() && acted(r.run))
+                .ok_or_else(|| {
+                    UsageError(format!("no run has {} anyone yet", relation.done().label()))
+                })?;
+            if !undo_left(journal, last.run, relation).is_empty() {
+                return Ok(last.run);
+            }
+            // Never reach further back on its own: an earlier run is named, not guessed.
+            Err(UsageError(format!(
+                "run {} is already taken back; to take back an earlier run, name it with \
+                 --undo RUN (see `fedimigrate {} --runs`)",
+                last.run,
+                relation.verb()
+            ))
+            .into())
+        }
     }
 }

@@ -318,9 +318,17 @@ fn parse_csv(text: &str) -> Input {
             Err(why) => unreadable.push(Unreadable { line: at, why }),
         }
     }
+    // Mastodon's header names the list: its muted-accounts file, or its following file.
+    let relation = if columns.hide.is_some() {
+        Some("mutes".to_string())
+    } else if columns.reblogs.is_some() || columns.notify.is_some() {
+        Some("following".to_string())
+    } else {
+        None
+    };
     Input {
         format: Format::MastodonCsv,
-        relation: None,
+        relation,
         entries,
         unreadable,
     }

@@ -343,6 +343,28 @@ impl Journal {
         open
     }
 
+    /// The accounts of `run`'s attempts without a known success (see [`Journal::unanswered`]),
+    /// with the ids they were sent to: an undo takes these back too.
+    pub fn open_attempts(&self, run: u32) -> Vec<(Handle, String)> {
+        let open = self.unanswered(run);
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for record in &self.records {
+            if let Record::Attempt {
+                run: r,
+                handle,
+                account_id,
+            } = record
+                && *r == run
+                && open.contains(handle)
+                && seen.insert(handle.clone())
+            {
+                out.push((handle.clone(), account_id.clone()));
+            }
+        }
+        out
+    }
+
     /// Remembered accounts by address (how you stand with them is asked afresh).
     pub fn resolved(&self) -> HashMap<Handle, Found> {
         let mut out = HashMap::new();

@@ -483,3 +483,111 @@ fn three_hundred_follows_under_a_small_budget_wait_without_a_refusal() {
     );
     assert!(stderr(&out).contains("followed 300"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_address_that_could_not_be_checked_is_a_partial_run() {
+    let s = Scene::new();
+    s.remotes(&["ana"]);
+    s.fake.drop_after_commit_rate("GET", "/api/v2/search", 1.0);
+    let file = s.file("list.txt", "ana@remote.example\n");
+    let out = s.run(&["follow", &file, "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("could not check"), "{}", stderr(&out));
+    s.fake.host().clear_drops();
+    let again = s.run(&["follow", &file, "--yes"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(s.followed(), ["ana"]);
+}
+
+#[test]
+fn lost_answers_are_undone_too_and_a_bare_undo_stops_at_the_last_run() {
+    let s = Scene::new();
+    s.remotes(&["ana", "ben", "cy"]);
+    let first = s.file("one.txt", "cy@remote.example\n");
+    assert_eq!(s.run(&["follow", &first, "--yes"]).status.code(), Some(0));
+    s.fake.drop_after_commit("POST", "/api/v1/accounts/", 100);
+    let file = s.file("list.txt", "ana@remote.example\nben@remote.example\n");
+    let out = s.run(&["follow", &file, "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "every answer was lost: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        s.followed(),
+        ["ana", "ben", "cy"],
+        "the server did them all"
+    );
+    s.fake.host().clear_drops();
+    let undo = s.run(&["follow", "--undo", "--yes"]);
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert!(
+        stderr(&undo).contains("ana@remote.example"),
+        "names them: {}",
+        stderr(&undo)
+    );
+    assert_eq!(s.followed(), ["cy"]);
+    let again = s.run(&["follow", "--undo", "--yes"]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(stderr(&again).contains("--undo RUN"), "{}", stderr(&again));
+    assert_eq!(s.followed(), ["cy"], "run 1 is not taken back unasked");
+}
+
+#[test]
+fn a_list_that_could_not_be_filled_is_filled_by_the_rerun() {
+    let s = Scene::new();
+    s.remotes(&["ana"]);
+    s.fake.drop_after_commit("GET", "/api/v1/lists", 100);
+    let file = s.file("list.txt", "ana@remote.example\n");
+    let out = s.run(&["follow", &file, "--yes", "--list", "Friends"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    s.fake.host().clear_drops();
+    let again = s.run(&["follow", &file, "--yes", "--list", "Friends"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let lists = s.fake.state().lists;
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0].accounts.len(), 1);
+}
+
+#[test]
+fn a_paused_run_goes_on_when_max_wait_covers_the_rest() {
+    let s = Scene::new();
+    s.remotes(&["a1", "a2", "a3"]);
+    s.fake
+        .set_rate_limit(Family::Follows, 1, Duration::from_secs(2));
+    let file = s.file(
+        "list.txt",
+        "a1@remote.example\na2@remote.example\na3@remote.example\n",
+    );
+    let first = s.run(&["follow", &file, "--yes", "--max-wait", "0s"]);
+    assert_eq!(first.status.code(), Some(75), "{}", stderr(&first));
+    let too_soon = s.run(&["follow", &file, "--yes", "--max-wait", "0s"]);
+    assert_eq!(too_soon.status.code(), Some(75));
+    assert!(
+        stderr(&too_soon).contains("nothing was sent"),
+        "{}",
+        stderr(&too_soon)
+    );
+    let patient = s.run(&["follow", &file, "--yes", "--max-wait", "1m"]);
+    assert_eq!(patient.status.code(), Some(0), "{}", stderr(&patient));
+    assert_eq!(s.followed().len(), 3);
+}
+
+#[test]
+fn a_muted_accounts_csv_is_not_blocked() {
+    let s = Scene::new();
+    s.remotes(&["noisy"]);
+    let file = s.file(
+        "muted.csv",
+        "Account address,Hide notifications\nnoisy@remote.example,true\n",
+    );
+    let out = s.run(&["block", &file, "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fedimigrate mute"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.fake.state().blocks.is_empty());
+}

@@ -12,7 +12,7 @@ use crate::fedi::error::clean_server_text;
 use crate::fedi::notice::clock_time;
 use crate::follow::eta::span;
 use crate::follow::journal::{Journal, RunResult};
-use crate::follow::plan::{Plan, Skip};
+use crate::follow::plan::{Plan, Skip, UndoStep};
 use crate::follow::relation::{Outcome, Relation};
 use crate::follow::run::ItemResult;
 use crate::ui::thousands;
@@ -398,12 +398,13 @@ pub fn summary_json(relation: Relation, run: u32, plan: &Plan, results: &[RunRes
     })
 }
 
-/// Said when the rate limit ends a run early.
-pub fn paused(relation: Relation, why: &str, at: SystemTime) -> String {
+/// Said when the rate limit ends a run early (or a rerun comes too soon).
+pub fn paused(relation: Relation, host: &str, what: &str, at: SystemTime) -> String {
     format!(
-        "{why}. Progress is saved: run the same `fedimigrate {}` command again after {} to continue",
-        relation.verb(),
-        clock_time(at)
+        "{host} allows no more {what} until {}. Progress is saved: run the same `fedimigrate {}` \
+         command again after then (or give --max-wait a longer time)",
+        clock_time(at),
+        relation.verb()
     )
 }
 
@@ -443,17 +444,72 @@ pub fn runs(journal: &Journal, relation: Relation) -> String {
     out
 }
 
-/// The undo plan.
-pub fn undo_plan(relation: Relation, of: u32, n: usize, me: &str) -> String {
-    format!(
-        "Undo run {of} for @{me}: {} {} account(s) that run {}.\n",
+/// The undo plan, naming the first accounts.
+pub fn undo_plan(relation: Relation, of: u32, steps: &[UndoStep], me: &str) -> String {
+    let mut text = format!(
+        "Undo run {of} for @{me}: {} {} account(s) that run {}",
         relation.undo_verb(),
-        thousands(n as u64),
+        thousands(steps.len() as u64),
         match relation {
             Relation::Follow => "followed (or asked to follow)",
             other => other.done().label(),
         }
-    )
+    );
+    const SHOWN: usize = 10;
+    if !steps.is_empty() {
+        let names: Vec<String> = steps
+            .iter()
+            .take(SHOWN)
+            .map(|s| s.handle.to_string())
+            .collect();
+        text.push_str(&format!(": {}", names.join(", ")));
+        if steps.len() > SHOWN {
+            text.push_str(&format!(
+                " and {} more",
+                thousands((steps.len() - SHOWN) as u64)
+            ));
+        }
+    }
+    text.push_str(".\n");
+    text
+}
+
+/// `--undo --dry-run --json`.
+pub fn undo_json(relation: Relation, of: u32, steps: &[UndoStep]) -> Value {
+    json!({
+        "relation": relation.journal_name(),
+        "undo_of": of,
+        "count": steps.len(),
+        "items": steps.iter().map(|s| json!({
+            "handle": s.handle.to_string(),
+            "account_id": s.account_id,
+            "result": format!("to_{}", relation.undo_verb()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `--runs --json`.
+pub fn runs_json(journal: &Journal) -> Value {
+    let runs: Vec<Value> = journal
+        .runs()
+        .into_iter()
+        .map(|info| {
+            let counts: BTreeMap<&str, usize> = tally(&journal.results(info.run))
+                .into_iter()
+                .map(|(o, n)| (o.name(), n))
+                .collect();
+            json!({
+                "run": info.run,
+                "undo_of": info.undo_of,
+                "started_at": info.started,
+                "input": info.input,
+                "complete": info.complete,
+                "paused_until": info.paused_until,
+                "counts": counts,
+            })
+        })
+        .collect();
+    json!({"journal": journal.path(), "runs": runs})
 }
 
 /// The undo confirmation question.

@@ -98,6 +98,11 @@ fn reads_mastodons_muted_csv() {
         .map(|e| e.options.hide_notifications)
         .collect();
     assert_eq!(hide, [Some(false), Some(true)]);
+    assert_eq!(
+        input.relation.as_deref(),
+        Some("mutes"),
+        "the header names the list"
+    );
 }
 
 #[test]
