@@ -61,6 +61,12 @@ pub struct AuthNeeded(pub String);
 #[error("interrupted; progress is saved, run the same command again to continue")]
 pub struct Interrupted;
 
+/// Ends the process at once with 130 (a second Ctrl-C: the person does not want to wait for
+/// the state to be flushed; what was journaled stays).
+pub fn quit_interrupted() {
+    std::process::exit(Status::Interrupted as i32);
+}
+
 /// Picks the exit status for an error by looking for the marker types in its chain.
 pub fn classify(err: &anyhow::Error) -> Status {
     for cause in err.chain() {

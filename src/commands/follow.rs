@@ -193,7 +193,7 @@ async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
     let client = session
         .client
         .with_options(options)
-        .with_cancel(Cancel::on_ctrl_c());
+        .with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted));
     let account = client.verify_credentials().await?;
     let info = client.instance_info().await?;
     let handle = Handle::new(&account.username, &info.domain).ok();

@@ -55,7 +55,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         env,
         store,
         creds: loaded.credentials,
-        cancel: Cancel::on_ctrl_c(),
+        cancel: Cancel::on_ctrl_c(crate::exit::quit_interrupted),
     };
     let instance = pick_instance(&config, &ctx).await?;
     match config.mode {

@@ -23,18 +23,15 @@ struct Inner {
     notify: Notify,
 }
 
-/// The process status of an interrupted command (128 + SIGINT).
-pub const INTERRUPTED_STATUS: i32 = 130;
-
 impl Cancel {
     /// A flag nothing has raised yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A flag that the first Ctrl-C raises; the second ends the process with status 130.
-    /// Must be called inside the tokio runtime.
-    pub fn on_ctrl_c() -> Self {
+    /// A flag that the first Ctrl-C raises; the second calls `second` (the command line's
+    /// business: it ends the process). Must be called inside the tokio runtime.
+    pub fn on_ctrl_c(second: fn()) -> Self {
         let cancel = Self::new();
         let raised = cancel.clone();
         tokio::spawn(async move {
@@ -43,7 +40,7 @@ impl Cancel {
             }
             raised.cancel();
             if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(INTERRUPTED_STATUS);
+                second();
             }
         });
         cancel
