@@ -116,8 +116,10 @@ pub struct MuteArgs {
     pub duration: Option<Duration>,
 }
 
-const EXIT_CODES: &str = "\
-Exit codes:
+/// The exit codes every bulk relation command documents (a macro, so `concat!` can join it).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0    done (or nothing to do)
   1    error (one line on stderr says what happened)
   2    usage error, or not confirmed (no terminal and no --yes)
@@ -125,10 +127,12 @@ Exit codes:
   4    not logged in, or the instance refused the token
   75   not finished yet: the rate limit would wait longer than --max-wait; progress is saved,
        run the same command again at the time it names
-  130  interrupted; progress is saved and the same command continues";
+  130  interrupted; progress is saved and the same command continues"
+    };
+}
 
-const FOLLOW_HELP: &str = "\
-Examples:
+const FOLLOW_HELP: &str = concat!(
+    "Examples:
   fedimigrate find archive.zip --profiles p.csv --jsonl > matches.jsonl
   fedimigrate follow matches.jsonl --dry-run        # the plan: what would be followed, and how long
   fedimigrate follow matches.jsonl                  # asks, then follows (resumable)
@@ -136,18 +140,30 @@ Examples:
   fedimigrate follow following_accounts.csv         # copy follows from another Mastodon account
   fedimigrate follow --undo                         # unfollow exactly what the last run followed
 
-Exit codes:
-  0    done (or nothing to do)
-  1    error (one line on stderr says what happened)
-  2    usage error, or not confirmed (no terminal and no --yes)
-  3    some accounts failed; they are in the journal and a rerun retries only them
-  4    not logged in, or the instance refused the token
-  75   not finished yet: the rate limit would wait longer than --max-wait; progress is saved,
-       run the same command again at the time it names
-  130  interrupted; progress is saved and the same command continues";
+",
+    exit_codes!()
+);
 
-const BLOCK_HELP: &str = EXIT_CODES;
-const MUTE_HELP: &str = EXIT_CODES;
+const BLOCK_HELP: &str = concat!(
+    "Examples:
+  fedimigrate find archive.zip --relation blocks --jsonl > blocked.jsonl
+  fedimigrate block blocked.jsonl --dry-run         # the plan
+  fedimigrate block blocked.jsonl                   # asks, then blocks (resumable)
+  fedimigrate block --undo                          # unblock exactly what the last run blocked
+
+",
+    exit_codes!()
+);
+
+const MUTE_HELP: &str = concat!(
+    "Examples:
+  fedimigrate find archive.zip --relation mutes --jsonl > muted.jsonl
+  fedimigrate mute muted.jsonl --duration 30d       # asks, then mutes for 30 days
+  fedimigrate mute --undo                           # unmute exactly what the last run muted
+
+",
+    exit_codes!()
+);
 
 /// `30s`, `15m`, `2h`, `7d`, or plain seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {

@@ -68,7 +68,9 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         .into());
     }
     let session = connect(&config.choice, &env.net, &env.ui)?;
-    let client = session.client.with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted));
+    let client = session
+        .client
+        .with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted));
     let account = client.verify_credentials().await?;
     let instance = client.instance_info().await?;
     let rate_limit = client.rate_limit(Family::Api).map(|seen| Budget {
