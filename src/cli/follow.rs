@@ -36,7 +36,7 @@ pub struct BulkArgs {
     #[arg(short, long)]
     pub yes: bool,
 
-    /// Print one JSON document (the plan with --dry-run, else the plan and the results)
+    /// Print one JSON document (the plan with --dry-run, else the run's results)
     #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
 
