@@ -49,7 +49,9 @@ pub enum Error {
         at: std::time::SystemTime,
     },
     /// The server kept refusing (429/503) even after waiting.
-    #[error("{host} kept refusing requests ({status}) after {attempts} waits; try again later")]
+    #[error(
+        "{host} kept refusing requests ({status}) after waiting {attempts} time(s); try again later"
+    )]
     Refused {
         host: String,
         status: u16,

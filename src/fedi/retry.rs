@@ -75,6 +75,7 @@ pub fn is_transient_net(err: &NetError) -> bool {
             | NetError::Refused { .. }
             | NetError::Connect { .. }
             | NetError::Dns(_)
+            | NetError::Closed { .. }
             | NetError::Other { .. }
     )
 }

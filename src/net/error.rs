@@ -54,6 +54,9 @@ pub enum NetError {
     CaCert { path: String, reason: String },
     #[error("{url} is not a usable URL: {reason}")]
     BadUrl { url: String, reason: String },
+    /// The connection closed before a whole answer came (a server crash, a proxy, a drop).
+    #[error("{host} closed the connection without a complete answer")]
+    Closed { host: String },
     #[error("request to {host} failed: {reason}")]
     Other { host: String, reason: String },
 }
@@ -107,6 +110,14 @@ impl NetError {
             }
             if io.kind() == std::io::ErrorKind::TimedOut {
                 return NetError::Timeout { host, after };
+            }
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+            ) {
+                return NetError::Closed { host };
             }
         }
         let reason = innermost(&err);

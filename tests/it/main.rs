@@ -13,6 +13,7 @@ mod follow;
 mod follow_crash;
 mod handles;
 mod hostile_archives;
+mod hostile_servers;
 mod login;
 mod net;
 mod util;

@@ -57,6 +57,7 @@ pub fn net_error(err: &NetError) -> ErrorClass {
         | NetError::Connect { .. }
         | NetError::Tls { .. }
         | NetError::Handshake { .. }
+        | NetError::Closed { .. }
         | NetError::Other { .. } => ErrorClass::Dead(State::Unreachable),
         NetError::TooManyRedirects { .. }
         | NetError::RedirectElsewhere { .. }
