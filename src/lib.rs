@@ -17,6 +17,7 @@ pub mod fedi;
 pub mod follow;
 pub mod net;
 pub mod paths;
+pub mod repost;
 pub mod sanitize;
 pub mod stdout;
 pub mod store;
