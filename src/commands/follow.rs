@@ -476,10 +476,16 @@ fn confirm(config: &Config, env: &Env, question: &str) -> anyhow::Result<()> {
     if config.yes {
         return Ok(());
     }
-    let stdin_used = config.source == Some(Source::Stdin);
-    if !env.ui.can_prompt() || stdin_used {
+    let why = if config.source == Some(Source::Stdin) {
+        "the list came on standard input, so there is no way to ask"
+    } else if !env.ui.can_prompt() {
+        "there is no terminal to ask on"
+    } else {
+        ""
+    };
+    if !why.is_empty() {
         return Err(UsageError(format!(
-            "not confirmed: there is no terminal to ask on, so pass --yes to {} (or --dry-run to only see the plan)",
+            "not confirmed: {why}; pass --yes to {} (or --dry-run to only see the plan)",
             config.relation.verb()
         ))
         .into());
