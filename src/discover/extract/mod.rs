@@ -52,6 +52,7 @@ mod bluesky;
 mod context;
 mod hosts;
 mod normalize;
+mod spelled;
 mod tokens;
 mod urls;
 
@@ -65,7 +66,7 @@ use serde::{Deserialize, Serialize};
 
 use super::handle::Handle;
 use normalize::Normalized;
-use tokens::{char_before, is_host_char, scan_left};
+use tokens::{char_before, is_host_char_in_token, scan_left};
 
 pub use bluesky::BRIDGE_HOST as BLUESKY_BRIDGE_HOST;
 
@@ -102,6 +103,9 @@ pub enum Rule {
     RemoteViewUrl,
     /// `host/u/user`, `/user/`, `/profile/`, `/c/`, `/a/`… on a fediverse-looking host
     PathUrl,
+    /// `host/authorize_interaction?uri=…` and other remote-follow links → the account in
+    /// the parameter
+    FollowUrl,
     /// another network's account, mapped to its bridge's fediverse address
     Bridge,
 }
@@ -193,6 +197,8 @@ impl Hit {
 /// Finds the candidate handles in `text`, deduplicated, in order of appearance.
 pub fn extract(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate> {
     let norm = Normalized::new(text);
+    let edits = spelled::edits(norm.text());
+    let norm = norm.rewritten(&edits);
     let mut hits = Vec::new();
     for token in tokens::tokens(norm.text()) {
         scan_token(norm.text(), token, opts, &mut hits);
@@ -256,7 +262,7 @@ fn link_start(text: &str, token: &Range<usize>) -> Option<(usize, bool)> {
         return matches!(scheme.as_str(), "http" | "https").then_some((start, true));
     }
     let slash = token.start + part.find('/')?;
-    let start = scan_left(text, token.start, slash, is_host_char);
+    let start = scan_left(text, token.start, slash, is_host_char_in_token);
     let glued = start > token.start && !matches!(char_before(text, start), Some(':'));
     let dotted = text[start..slash].trim_matches('.').contains('.');
     (!glued && dotted).then_some((start, false))
