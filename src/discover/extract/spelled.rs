@@ -21,7 +21,9 @@
 
 use std::ops::Range;
 
-use super::tokens::{char_at, char_before, is_host_char, is_user_char, scan_left, scan_right};
+use super::tokens::{
+    char_at, char_before, is_cjk, is_host_char, is_user_char, scan_left, scan_right,
+};
 
 /// One replacement in the cleaned-up text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +45,8 @@ const AT_GLUED: &[&str] = &["a"];
 /// Words that stand for `.` inside brackets (`punkt`: German; `point`: French).
 const DOT_WORDS: &[&str] = &[".", "dot", "punkt", "point"];
 
-/// Words that are never the name before a plain "at": "find me at …", "based at …".
+/// Words that are never the name before a plain "at": "find me at …", "based at …", and
+/// the job titles of "Engineer at example dot social".
 #[rustfmt::skip]
 const NOT_NAMES: &[&str] = &[
     "i", "me", "we", "us", "you", "he", "him", "she", "her", "they", "them", "it", "one",
@@ -51,6 +54,16 @@ const NOT_NAMES: &[&str] = &[
     "there", "find", "reach", "see", "meet", "join", "follow", "work", "works", "working",
     "worked", "live", "lives", "living", "based", "located", "posting", "tooting", "online",
     "home", "account", "handle", "profile", "currently", "mostly", "mainly", "active",
+    // roles
+    "engineer", "developer", "dev", "founder", "cofounder", "co-founder", "ceo", "cto", "cfo",
+    "coo", "vp", "director", "manager", "designer", "researcher", "professor", "prof",
+    "student", "scientist", "editor", "writer", "journalist", "reporter", "intern", "lead",
+    "head", "staff", "volunteer", "member", "fellow", "phd", "postdoc", "lecturer", "teacher",
+    "artist", "organizer", "organiser", "admin", "moderator", "mod", "maintainer",
+    "contributor", "author", "host", "producer", "analyst", "consultant", "architect",
+    "president", "chair", "partner", "principal", "owner", "advisor", "adviser", "sre",
+    "ops", "coach", "mentor", "speaker", "creator", "photographer", "librarian", "nurse",
+    "doctor", "lawyer", "officer", "executive", "employee", "worker",
 ];
 
 /// How a name and a host are joined.
@@ -180,7 +193,8 @@ fn lead(text: &str, start: usize) -> Option<Lead> {
             })
         }
         Some('\'' | '’' | '/' | '\\' | '#' | '+' | '&' | '=' | '%' | '~') => None,
-        Some(c) if c.is_alphanumeric() => None,
+        // CJK script separates words ("フォローはkim(at)…"), as in the tokenizer.
+        Some(c) if c.is_alphanumeric() && !is_cjk(c) => None,
         Some(_) => Some(Lead::None),
     }
 }

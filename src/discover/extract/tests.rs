@@ -1230,6 +1230,16 @@ fn handles_spelled_out_to_dodge_scrapers() {
             ),
             ("Mastodon: acct:alice@example.net", &["alice@example.net"]),
             ("acct:alice@example.net", &["alice@example.net"]),
+            ("フォローはkim(at)mstdn(dot)jpまで", &["kim@mstdn.jp"]),
+            (
+                "Ｍａｓｔｏｄｏｎ：ｋｉｍ［ａｔ］ｅｘａｍｐｌｅ［ｄｏｔ］ｎｅｔ",
+                &["kim@example.net"],
+            ),
+            (
+                "Mail: kim(at)uni-bonn(punkt)de · Mastodon: kim(at)det(punkt)social",
+                &["kim@det.social"],
+            ),
+            ("Posts at @kim at mas dot to", &["kim@mas.to"]),
         ],
     );
 }
@@ -1265,6 +1275,19 @@ fn spelled_out_mail_and_prose_stay_refused() {
             ("Matrix: @jane:example.org (at) home", &[]),
             ("📧 jane [at] example [dot] social", &[]),
             ("alice at mastodon dot", &[]),
+            ("Engineer at social dot coop", &[]),
+            ("Founder at mastodon dot social", &[]),
+            ("Software engineer at Mozilla dot org alumni", &[]),
+            ("Reach me at alice dot smith at gmail dot com", &[]),
+            ("@jack at twitter dot com", &[]),
+            ("Meet me at the social dot club", &[]),
+            ("bob at fosstodon.org", &[]),
+            ("Ping me @ alice dot example", &[]),
+            ("Check out example(dot)com for more", &[]),
+            ("Option (a) or (b)", &[]),
+            ("I live in (at) Berlin", &[]),
+            ("threat intel: hxxps://evil[.]example/payload", &[]),
+            ("Vote at polls dot example dot org", &[]),
         ],
     );
 }

@@ -44,7 +44,7 @@ fn is_foreign_letter(c: char) -> bool {
 }
 
 /// Han, kana, Hangul and their compatibility blocks.
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'
         | '\u{2E80}'..='\u{9FFF}'
