@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::Bridge;
 use super::friends::{Friend, Friends};
 use super::handle::Handle;
-use super::profile::{Evidence, ProfileSource};
+use super::profile::{Evidence, Finding, ProfileSource};
 use super::verify::{Report, State, Verification};
 
 /// Which of the archive's lists the accounts come from (`"relation"` in `--json`).
@@ -54,6 +54,11 @@ pub struct Match {
     pub actor_url: Option<String>,
     /// Where a `moved` account went: its new address when confirmed, else its actor URL.
     pub moved_to: Option<String>,
+    /// The host that serves the account (its actor's; for `moved`, the new account's): the
+    /// server people sign up on, which on a split domain is not the address's domain
+    /// (`erin@split-domain.net` on `social.split-domain.net`). `null` when no account was
+    /// found.
+    pub server: Option<String>,
     /// The server's software (NodeInfo), e.g. `mastodon`.
     pub software: Option<String>,
     /// Why, for states other than `verified`.
@@ -63,8 +68,12 @@ pub struct Match {
 /// An instance some followed accounts live on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Instance {
-    /// The domain in the accounts' addresses.
+    /// The server that serves the accounts, the one to sign up on; usually the domain in
+    /// their addresses.
     pub host: String,
+    /// The domains in the addresses of the accounts there when they are not `host` (split
+    /// domains: `split-domain.net` for `social.split-domain.net`); usually empty.
+    pub address_domains: Vec<String>,
     /// Followed accounts with a verified address there (or that moved there).
     pub friends: usize,
     pub software: Option<String>,
@@ -165,6 +174,15 @@ impl Match {
             _ => None,
         }
     }
+
+    /// Where the account to follow lives: (the server that serves it, its address's domain).
+    /// The server is the actor's host when known, else the domain.
+    pub fn home(&self) -> Option<(String, String)> {
+        let (_, domain) = self.followable()?.rsplit_once('@')?;
+        let domain = domain.to_ascii_lowercase();
+        let server = self.server.clone().unwrap_or_else(|| domain.clone());
+        Some((server, domain))
+    }
 }
 
 fn account<'a>(
@@ -176,25 +194,7 @@ fn account<'a>(
     let candidates = friend
         .findings
         .iter()
-        .filter_map(|finding| {
-            let result = results.next()?;
-            Some(Match {
-                handle: finding.handle.to_string(),
-                bridge: finding.bridge,
-                evidence: finding.evidence.clone(),
-                state: result.state,
-                canonical: result.canonical.as_ref().map(ToString::to_string),
-                actor_url: result.actor_url.as_ref().map(ToString::to_string),
-                moved_to: result.moved_to.as_ref().map(|m| match &m.handle {
-                    Some(handle) => handle.to_string(),
-                    None => m.actor_url.to_string(),
-                }),
-                software: report
-                    .server_of(&result.host)
-                    .and_then(|h| h.software.clone()),
-                detail: result.detail.clone(),
-            })
-        })
+        .filter_map(|finding| Some(to_match(finding, results.next()?, report)))
         .collect();
     Account {
         id: friend.id.clone(),
@@ -202,6 +202,30 @@ fn account<'a>(
         display_name: profile.and_then(|p| p.display_name.clone()),
         profile: profile.map(|p| source_name(&p.source)),
         candidates,
+    }
+}
+
+/// One candidate with its verification, described by the server that serves it.
+fn to_match(finding: &Finding, result: &Verification, report: &Report) -> Match {
+    let server = result.serving_host();
+    let software = server
+        .iter()
+        .chain(std::iter::once(&result.host))
+        .find_map(|host| report.server_of(host)?.software.clone());
+    Match {
+        handle: finding.handle.to_string(),
+        bridge: finding.bridge,
+        evidence: finding.evidence.clone(),
+        state: result.state,
+        canonical: result.canonical.as_ref().map(ToString::to_string),
+        actor_url: result.actor_url.as_ref().map(ToString::to_string),
+        moved_to: result.moved_to.as_ref().map(|m| match &m.handle {
+            Some(handle) => handle.to_string(),
+            None => m.actor_url.to_string(),
+        }),
+        server,
+        software,
+        detail: result.detail.clone(),
     }
 }
 
@@ -254,13 +278,14 @@ fn totals(friends: &Friends, accounts: &[Account], report: &Report) -> Totals {
 }
 
 /// Instances ranked by the number of followed accounts that live there (verified, or moved
-/// there).
+/// there), each under the server that serves them (see [`Match::home`]).
 fn instances(accounts: &[Account], report: &Report) -> Vec<Instance> {
-    rank_hosts(accounts, |m| m.followable())
+    rank_hosts(accounts, |m| m.home().map(|(server, _)| server))
         .into_iter()
         .map(|(host, friends)| {
             let info = report.server_of(&host).cloned().unwrap_or_default();
             Instance {
+                address_domains: address_domains(accounts, &host),
                 host,
                 friends,
                 software: info.software,
@@ -272,27 +297,37 @@ fn instances(accounts: &[Account], report: &Report) -> Vec<Instance> {
         .collect()
 }
 
+/// The address domains of the accounts served by `server`, other than `server` itself.
+fn address_domains(accounts: &[Account], server: &str) -> Vec<String> {
+    let domains: BTreeSet<String> = accounts
+        .iter()
+        .flat_map(|a| &a.candidates)
+        .filter_map(Match::home)
+        .filter(|(home, domain)| home == server && domain != server)
+        .map(|(_, domain)| domain)
+        .collect();
+    domains.into_iter().collect()
+}
+
 /// The hosts the candidates point to, with how many accounts have one there, ranked like
 /// [`Findings::instances`]: for `--offline`, where nothing is verified.
 pub fn candidate_hosts(accounts: &[Account]) -> Vec<(String, usize)> {
-    rank_hosts(accounts, |m| Some(m.handle.as_str()))
+    rank_hosts(accounts, |m| {
+        let (_, host) = m.handle.rsplit_once('@')?;
+        Some(host.to_ascii_lowercase())
+    })
 }
 
-/// Hosts of the addresses `address_of` picks from each account's matches, with the number of
-/// accounts at each (an account counts once per host): most first, then by name.
-fn rank_hosts<'a>(
-    accounts: &'a [Account],
-    address_of: impl Fn(&'a Match) -> Option<&'a str>,
+/// The hosts `host_of` picks from each account's matches, with the number of accounts at
+/// each (an account counts once per host): most first, then by name.
+fn rank_hosts(
+    accounts: &[Account],
+    host_of: impl Fn(&Match) -> Option<String>,
 ) -> Vec<(String, usize)> {
     let mut count: HashMap<String, BTreeSet<usize>> = HashMap::new();
     for (i, account) in accounts.iter().enumerate() {
-        for address in account.candidates.iter().filter_map(&address_of) {
-            if let Some((_, host)) = address.rsplit_once('@') {
-                count
-                    .entry(host.to_ascii_lowercase())
-                    .or_default()
-                    .insert(i);
-            }
+        for host in account.candidates.iter().filter_map(&host_of) {
+            count.entry(host).or_default().insert(i);
         }
     }
     let mut list: Vec<(String, usize)> = count
@@ -440,6 +475,66 @@ mod tests {
         );
         assert!(hosts.windows(2).all(|w| w[0].1 >= w[1].1), "{hosts:?}");
         assert!(hosts.iter().any(|(h, _)| h == "dead.example"), "{hosts:?}");
+    }
+
+    #[test]
+    fn split_domains_rank_under_the_server_that_serves_them() {
+        let (mut friends, mut report) = sample();
+        friends
+            .list
+            .push(friend("6", None, &["erin@split-domain.net"]));
+        friends
+            .list
+            .push(friend("7", None, &["finn@split-domain.net"]));
+        for user in ["erin", "finn"] {
+            let mut found = result(
+                State::Verified,
+                "split-domain.net",
+                Some(&format!("{user}@split-domain.net")),
+            );
+            let actor = format!("https://social.split-domain.net/users/{user}");
+            found.actor_url = Some(actor.parse().unwrap());
+            report.results.push(found);
+        }
+        report.hosts.insert(
+            "split-domain.net".into(),
+            HostInfo {
+                detail: Some("no NodeInfo".into()),
+                ..HostInfo::default()
+            },
+        );
+        report.hosts.insert(
+            "social.split-domain.net".into(),
+            HostInfo {
+                software: Some("mastodon".into()),
+                users: Some(40),
+                open_registrations: Some(false),
+                ..HostInfo::default()
+            },
+        );
+        let f = Findings::build(Relation::Following, &friends, &report);
+        let split = f
+            .instances
+            .iter()
+            .find(|i| i.host == "social.split-domain.net")
+            .expect("ranked under the serving host");
+        assert_eq!(split.friends, 2);
+        assert_eq!(split.address_domains, ["split-domain.net"]);
+        assert_eq!(split.software.as_deref(), Some("mastodon"));
+        assert_eq!(
+            (split.users, split.open_registrations),
+            (Some(40), Some(false))
+        );
+        assert!(f.instances.iter().all(|i| i.host != "split-domain.net"));
+        let erin = &f.accounts[5].candidates[0];
+        assert_eq!(erin.server.as_deref(), Some("social.split-domain.net"));
+        assert_eq!(erin.software.as_deref(), Some("mastodon"));
+        assert!(f.instances[0].address_domains.is_empty());
+        let handles: Vec<String> = f.import_handles().iter().map(ToString::to_string).collect();
+        assert!(
+            handles.contains(&"erin@split-domain.net".to_string()),
+            "{handles:?}"
+        );
     }
 
     #[test]

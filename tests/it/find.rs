@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use fakeverse::wellknown::{FediHost, Software, html_site};
+use fakeverse::wellknown::{FediHost, Software, Split, html_site};
 use fakeverse::xapi::FakeX;
 use fakeverse::{Fakeverse, Mode};
 use serde_json::Value;
@@ -253,9 +253,12 @@ fn the_human_report_shows_where_friends_are() {
     assert!(text.contains("moved → pieter@mastodon.example"), "{text}");
     assert!(text.contains("Where your friends are"), "{text}");
     assert!(
-        text.contains("Dead hosts         2: hachyderm.io, mastodon.online"),
+        text.contains(
+            "Not checked        2 accounts on 2 hosts that did not answer: hachyderm.io, mastodon.online; a rerun after an hour (or with --refresh) tries them again\n"
+        ),
         "{text}"
     );
+    assert!(!text.contains("kenji@hachyderm.io"), "{text}");
     let row = text
         .lines()
         .find(|l| l.contains("social.example ") && !l.contains('@'))
@@ -672,5 +675,130 @@ fn an_archive_without_a_following_list_takes_the_profile_files_as_follows() {
         stderr(&out).contains("no following list"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// Thirty followed accounts on two hosts that do not answer, two on a split domain
+/// (`split-domain.net`, served by `social.split-domain.net`) and one ordinary account: the
+/// profiles file is the list of follows (the archive has none).
+fn split_and_dead_world(home: &Path) -> (Fakeverse, PathBuf) {
+    let fv = Fakeverse::start();
+    FediHost::mount(&fv, "social.split-domain.net", Software::mastodon())
+        .account("erin")
+        .account("finn")
+        .users(4_321)
+        .open_registrations(true)
+        .split_domain(&fv, "split-domain.net", Split::Redirect);
+    FediHost::mount(&fv, "plain.example", Software::gotosocial()).account("gus");
+    fv.host("dead-one.social").set_mode(Mode::Hang);
+    fv.host("dead-two.net").set_mode(Mode::Close);
+    let mut csv = String::from("id,username,name,description,url,location\n");
+    for i in 0..30 {
+        let host = if i % 2 == 0 {
+            "dead-one.social"
+        } else {
+            "dead-two.net"
+        };
+        csv.push_str(&format!(
+            "{},friend{i},Friend {i},Fedi: @f{i}@{host},,\n",
+            5000 + i
+        ));
+    }
+    csv.push_str("6001,erin_s,Erin,Mastodon: @erin@split-domain.net,,\n");
+    csv.push_str("6002,finn_s,Finn,\"alt: @finn@split-domain.net, old: @finn@dead-two.net\",,\n");
+    csv.push_str("6003,gus_p,Gus,@gus@plain.example,,\n");
+    let path = home.join("profiles.csv");
+    std::fs::write(&path, csv).unwrap();
+    (fv, path)
+}
+
+fn find_follows_in(fv: &Fakeverse, home: &Path, profiles: &Path, args: &[&str]) -> Output {
+    let ca = fv.write_ca(home);
+    command(home)
+        .arg("find")
+        .arg(fixture("fixtures/grailbird-archive.zip"))
+        .arg("--profiles")
+        .arg(profiles)
+        .arg("--ca-cert")
+        .arg(&ca)
+        .args(fv.resolve_args())
+        .args(["--timeout", "1"])
+        .args(args)
+        .output()
+        .expect("run fedimigrate")
+}
+
+#[test]
+fn split_domains_rank_under_their_server_and_dead_hosts_are_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let (fv, profiles) = split_and_dead_world(home.path());
+    let out = find_follows_in(&fv, home.path(), &profiles, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "Not checked        31 accounts on 2 hosts that did not answer: dead-one.social, dead-two.net; a rerun after an hour (or with --refresh) tries them again\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("verified 3 · timeout 15 · unreachable 16"),
+        "{text}"
+    );
+    assert!(!text.contains("@dead-one.social"), "{text}");
+    assert!(!text.contains("@dead-two.net"), "{text}");
+    assert!(
+        !text.contains("@friend"),
+        "no line for an account with nothing to act on: {text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("social.split-domain.net ") && !l.contains("erin"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.trim_start().starts_with("2  social.split-domain.net"),
+        "{row}"
+    );
+    assert!(row.contains("mastodon 4.3.2"), "{row}");
+    assert!(row.contains("4,321"), "{row}");
+    assert!(
+        row.ends_with("open  (addresses @split-domain.net)"),
+        "{row}"
+    );
+    assert!(
+        !text.lines().any(|l| l.contains("  split-domain.net ")),
+        "the address's domain is no instance of its own: {text}"
+    );
+    assert!(
+        text.contains("  @finn_s (Finn)\n    finn@split-domain.net"),
+        "{text}"
+    );
+
+    let out = find_follows_in(&fv, home.path(), &profiles, &["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let dead: Vec<&Value> = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["candidates"].as_array().unwrap())
+        .filter(|m| m["state"] == "timeout" || m["state"] == "unreachable")
+        .collect();
+    assert_eq!(dead.len(), 31, "--json keeps every account as it is");
+    assert_eq!(
+        doc["totals"]["dead_hosts"],
+        serde_json::json!(["dead-one.social", "dead-two.net"])
+    );
+    let erin = &account(&doc, "erin_s")["candidates"][0];
+    assert_eq!(erin["canonical"], "erin@split-domain.net");
+    assert_eq!(erin["server"], "social.split-domain.net");
+    assert_eq!(erin["software"], "mastodon");
+    let split = &doc["instances"][0];
+    assert_eq!(split["host"], "social.split-domain.net");
+    assert_eq!(split["friends"], 2);
+    assert_eq!(split["users"], 4_321);
+    assert_eq!(
+        split["address_domains"],
+        serde_json::json!(["split-domain.net"])
     );
 }

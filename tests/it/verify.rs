@@ -301,6 +301,62 @@ async fn split_domains_through_host_meta_xml_jrd_and_redirects() {
 }
 
 #[tokio::test]
+async fn split_domains_are_described_by_the_host_that_serves_them() {
+    let fv = Fakeverse::start();
+    let cases = [
+        ("split-domain.net", Split::Redirect),
+        ("meta-split.example", Split::HostMetaJrd),
+    ];
+    for (domain, how) in cases {
+        FediHost::mount(&fv, &format!("social.{domain}"), Software::mastodon())
+            .account("erin")
+            .account("finn")
+            .users(1_234)
+            .open_registrations(false)
+            .split_domain(&fv, domain, how);
+    }
+    let targets: Vec<Target> = cases
+        .iter()
+        .flat_map(|(d, _)| [t("erin", d), t("finn", d)])
+        .collect();
+    let report = run(&fv, &targets).await;
+    for (result, target) in report.results.iter().zip(&targets) {
+        assert_eq!(result.state, State::Verified, "{target:?}: {result:?}");
+        let server = format!("social.{}", target.host);
+        assert_eq!(result.serving_host().as_deref(), Some(&*server));
+        let info = report.server_of(&server).unwrap();
+        assert_eq!(info.software.as_deref(), Some("mastodon"), "{server}");
+        assert_eq!(info.users, Some(1_234), "{server}");
+        assert_eq!(info.open_registrations, Some(false), "{server}");
+    }
+    for (domain, _) in cases {
+        let server = format!("social.{domain}");
+        let nodeinfo = fv
+            .host(&server)
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/.well-known/nodeinfo")
+            .count();
+        assert_eq!(nodeinfo, 1, "NodeInfo is asked once of {server}");
+    }
+    let mut cache = VerifyCache::in_memory();
+    let first = run_with(&fv, &targets, settings(), &mut cache, None).await;
+    let asked = fv.request_count();
+    let again = run_with(&fv, &targets, settings(), &mut cache, None).await;
+    assert_eq!(
+        fv.request_count(),
+        asked,
+        "the rerun is answered by the cache"
+    );
+    let software = |r: &Report| {
+        r.server_of("social.split-domain.net")
+            .and_then(|i| i.software.clone())
+    };
+    assert_eq!(software(&again), software(&first));
+    assert_eq!(software(&again).as_deref(), Some("mastodon"));
+}
+
+#[tokio::test]
 async fn profile_urls_are_asked_as_resources_for_the_canonical_address() {
     let fv = Fakeverse::start();
     let social = FediHost::mount(&fv, "social.example", Software::mastodon());

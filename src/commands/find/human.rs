@@ -1,6 +1,11 @@
 //! The human report of `find`: the summary, "where your friends are", and the accounts found,
 //! worded for the list the accounts come from (followed, blocked, muted). Text only: never
 //! prints. Every string a server, a profile or the archive supplied goes through [`clean`].
+//!
+//! Candidates on hosts that did not answer (`timeout`, `unreachable`) are one summary line
+//! ("30 account(s) on 2 hosts that did not answer: …; a rerun after an hour tries them
+//! again"), not one line each: the user can do nothing about them now. The per-account lines
+//! are for what the user can act on. `--json` and `--jsonl` keep every candidate.
 
 use std::fmt::Write;
 
@@ -15,6 +20,7 @@ use crate::ui::thousands;
 pub fn render(findings: &Findings, offline: bool) -> String {
     let words = Words::of(findings.relation);
     let mut text = summary(&findings.totals, offline, &words);
+    text.push_str(&unanswered_line(&findings.accounts));
     if !findings.instances.is_empty() {
         text.push('\n');
         text.push_str(&instances(&findings.instances, &words));
@@ -28,7 +34,7 @@ pub fn render(findings: &Findings, offline: bool) -> String {
     let found: Vec<&Account> = findings
         .accounts
         .iter()
-        .filter(|a| !a.candidates.is_empty())
+        .filter(|a| a.candidates.iter().any(|m| !unanswered(m)))
         .collect();
     if !found.is_empty() {
         text.push('\n');
@@ -108,23 +114,53 @@ fn summary(t: &Totals, offline: bool, words: &Words) -> String {
     if !states.is_empty() {
         let _ = writeln!(s, "                   {}", states.join(" · "));
     }
-    if !t.dead_hosts.is_empty() {
-        let shown: Vec<std::borrow::Cow<'_, str>> =
-            t.dead_hosts.iter().take(8).map(|h| clean(h)).collect();
-        let more = t.dead_hosts.len().saturating_sub(shown.len());
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            s,
-            "Dead hosts         {}: {}{more}",
-            t.dead_hosts.len(),
-            shown.join(", ")
+    s
+}
+
+/// True for a candidate whose host did not answer: nothing to act on before a rerun.
+fn unanswered(m: &Match) -> bool {
+    m.state.is_dead_host()
+}
+
+/// The one line for every candidate on a host that did not answer; empty when there is none.
+fn unanswered_line(accounts: &[Account]) -> String {
+    let mut hosts = std::collections::BTreeSet::new();
+    let mut count = 0;
+    for account in accounts {
+        let dead: Vec<&Match> = account
+            .candidates
+            .iter()
+            .filter(|m| unanswered(m))
+            .collect();
+        count += usize::from(!dead.is_empty());
+        hosts.extend(
+            dead.iter()
+                .filter_map(|m| Some(m.handle.rsplit_once('@')?.1)),
         );
     }
-    s
+    if count == 0 {
+        return String::new();
+    }
+    let shown: Vec<std::borrow::Cow<'_, str>> = hosts.iter().take(8).map(|h| clean(h)).collect();
+    let more = match hosts.len() - shown.len() {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    let (accounts_word, hosts_word) = (plural(count, "account"), plural(hosts.len(), "host"));
+    format!(
+        "Not checked        {} {accounts_word} on {} {hosts_word} that did not answer: {}{more}; a rerun after an hour (or with --refresh) tries them again\n",
+        n(count),
+        n(hosts.len()),
+        shown.join(", ")
+    )
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 fn instances(list: &[Instance], words: &Words) -> String {
@@ -148,9 +184,16 @@ fn instances(list: &[Instance], words: &Words) -> String {
             Some(false) => "closed",
             None => "?",
         };
+        let domains = match i.address_domains.as_slice() {
+            [] => String::new(),
+            list => {
+                let list: Vec<String> = list.iter().map(|d| format!("@{}", clean(d))).collect();
+                format!("  (addresses {})", list.join(", "))
+            }
+        };
         let _ = writeln!(
             s,
-            "  {:>7}  {:<28} {:<22} {:>10}  {open}",
+            "  {:>7}  {:<28} {:<22} {:>10}  {open}{domains}",
             i.friends,
             clean(&i.host),
             software,
@@ -193,7 +236,7 @@ fn account_lines(account: &Account) -> String {
         (None, None) => format!("id {id}"),
     };
     let mut s = format!("  {who}\n");
-    for m in &account.candidates {
+    for m in account.candidates.iter().filter(|m| !unanswered(m)) {
         let _ = writeln!(s, "    {}", match_line(m));
     }
     s
@@ -260,6 +303,7 @@ mod tests {
     fn where_friends_are_shows_server_text_clean() {
         let list = [Instance {
             host: "evil.example".into(),
+            address_domains: vec!["evil.example".into(), "other\u{1b}[2J.example".into()],
             friends: 2,
             software: Some("mastodon\u{1b}]0;owned\u{7}\0".into()),
             version: Some("\u{1b}[2J4.3.0\u{202e}".into()),
@@ -268,6 +312,10 @@ mod tests {
         }];
         let text = instances(&list, &Words::of(Relation::Following));
         assert!(text.contains(" mastodon 4.3.0 "), "{text:?}");
+        assert!(
+            text.contains("open  (addresses @evil.example, @other.example)"),
+            "{text:?}"
+        );
         let controls = text.chars().filter(|c| c.is_control() && *c != '\n');
         assert_eq!(controls.count(), 0, "{text:?}");
         assert!(!text.contains('\u{202e}'), "{text:?}");
@@ -286,6 +334,7 @@ mod tests {
             totals,
             instances: vec![Instance {
                 host: "troll.example".into(),
+                address_domains: Vec::new(),
                 friends: 1,
                 software: None,
                 version: None,
@@ -309,5 +358,88 @@ mod tests {
         );
         assert!(!text.contains("friend"), "{text}");
         assert!(!text.contains("follow"), "{text}");
+    }
+
+    fn candidate(handle: &str, state: State) -> Match {
+        Match {
+            handle: handle.into(),
+            bridge: None,
+            evidence: Vec::new(),
+            state,
+            canonical: None,
+            actor_url: None,
+            moved_to: None,
+            server: None,
+            software: None,
+            detail: Some("the host did not answer".into()),
+        }
+    }
+
+    fn followed(id: usize, candidates: Vec<Match>) -> Account {
+        Account {
+            id: Some(id.to_string()),
+            username: Some(format!("friend{id}")),
+            display_name: None,
+            profile: Some("file"),
+            candidates,
+        }
+    }
+
+    #[test]
+    fn accounts_on_hosts_that_did_not_answer_are_one_line() {
+        let mut accounts: Vec<Account> = (0..30)
+            .map(|i| {
+                let (host, state) = if i % 2 == 0 {
+                    ("dead-one.social", State::Timeout)
+                } else {
+                    ("dead-two.net", State::Unreachable)
+                };
+                followed(i, vec![candidate(&format!("f{i}@{host}"), state)])
+            })
+            .collect();
+        accounts.push(followed(
+            30,
+            vec![
+                candidate("both@dead-one.social", State::Timeout),
+                candidate("both@alive.example", State::NotFound),
+            ],
+        ));
+        let findings = Findings {
+            relation: Relation::Following,
+            totals: Totals::default(),
+            instances: Vec::new(),
+            accounts,
+        };
+        let text = render(&findings, false);
+        assert!(
+            text.contains(
+                "Not checked        31 accounts on 2 hosts that did not answer: dead-one.social, dead-two.net; a rerun after an hour (or with --refresh) tries them again\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("timeout"), "{text}");
+        assert!(!text.contains("unreachable"), "{text}");
+        assert!(!text.contains("@friend0"), "{text}");
+        assert!(
+            text.contains("  @friend30\n    both@alive.example"),
+            "{text}"
+        );
+        assert_eq!(text.matches("both@").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn one_account_on_one_dead_host_reads_in_the_singular() {
+        let accounts = vec![followed(
+            1,
+            vec![candidate("a@gone.example", State::Timeout)],
+        )];
+        let line = unanswered_line(&accounts);
+        assert!(
+            line.starts_with(
+                "Not checked        1 account on 1 host that did not answer: gone.example;"
+            ),
+            "{line}"
+        );
+        assert_eq!(unanswered_line(&[followed(2, Vec::new())]), "");
     }
 }

@@ -2,13 +2,14 @@
 //! ([`Rule::AcctBare`]), found around each `@` of a token.
 //!
 //! A bare `user@host` looks exactly like an e-mail address, so it is taken only with evidence:
-//! a fediverse marker just before it, or a host that looks like a fediverse server; never for
-//! a role mailbox, an e-mail provider, or after "E-mail:"/`mailto:`.
+//! a fediverse marker just before it, the `acct:` scheme, or a host that looks like a
+//! fediverse server; never for a role mailbox, an e-mail provider, or after
+//! "E-mail:"/`mailto:`.
 
 use std::ops::Range;
 
 use super::context::{self, Context};
-use super::tokens::{char_before, is_host_char, is_user_char, scan_left, scan_right};
+use super::tokens::{char_before, is_host_char_in_token, is_user_char, scan_left, scan_right};
 use super::{Hit, Rule, hosts};
 use crate::discover::handle::Handle;
 
@@ -39,7 +40,7 @@ fn around(text: &str, span: &Range<usize>, at: usize) -> Option<Hit> {
     let host_end = trim_end(
         text,
         at + 1,
-        scan_right(text, span.end, at + 1, is_host_char),
+        scan_right(text, span.end, at + 1, is_host_char_in_token),
     );
     if user_start >= at || host_end <= at + 1 || !ends_handle(&text[host_end..span.end]) {
         return None;
@@ -84,11 +85,28 @@ fn bare_is_handle(text: &str, start: usize, handle: &Handle) -> bool {
     if hosts::is_role_mailbox(handle.user()) {
         return false;
     }
+    if is_acct_uri(text, start) {
+        return true;
+    }
     match context::before(text, start) {
         Context::Other => false,
         Context::Fediverse => true,
         Context::Nothing => hosts::looks_federated(handle.host()),
     }
+}
+
+/// True when the address at `start` is written as a WebFinger URI, `acct:user@host`: only
+/// the fediverse names accounts that way.
+fn is_acct_uri(text: &str, start: usize) -> bool {
+    let Some(head) = text[..start].strip_suffix(':') else {
+        return false;
+    };
+    let scheme = head.len().checked_sub(4).and_then(|at| head.get(at..));
+    scheme.is_some_and(|s| s.eq_ignore_ascii_case("acct"))
+        && !head[..head.len() - 4]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
 }
 
 /// Skips dots and hyphens that cannot start a username (`...alice@host`).

@@ -6,21 +6,28 @@
 //!    full-width punctuation), zero-width characters, soft hyphens and bidi controls removed,
 //!    🐘 🦣 ⓜ and ✉ 📧 kept as marker symbols, `…` made a separator. Every character remembers
 //!    where it came from, so [`Candidate::matched`] quotes the original text.
-//! 2. **Tokens** (`tokens`): runs of the characters handles and URLs are made of. Spaces,
+//! 2. **Spelled-out forms** (`spelled`): "alice at example dot social", `alice(at)…`,
+//!    `alice(a)…`, `[dot]`, `@ alice @ host`, defanged links (`host[.]social/@a`, `hxxps://`)
+//!    are rewritten to the plain form, strictly (the plain word "at" needs an `@` before the
+//!    name or a spelled-out host too); the rewritten address meets every rule and refusal
+//!    below, so a spelled-out e-mail address stays one.
+//! 3. **Tokens** (`tokens`): runs of the characters handles and URLs are made of. Spaces,
 //!    quotes (“ ” ‘ ’ « »), brackets, `,` `;` `|` `!` `*`, CJK punctuation (・、。「」《》)
-//!    and CJK script separate tokens, so handles glued to Japanese text still come out.
-//! 3. **Rules**, per token, in order of appearance:
+//!    and CJK script separate tokens, so handles glued to Japanese text still come out; a
+//!    CJK run that is a host label (`love.日本語.life`, `@kana@日本語.jp`) stays in.
+//! 4. **Rules**, per token, in order of appearance:
 //!    - a link (`http(s)://…`, or `host.tld/…` without a scheme): `urls`;
 //!    - every `@` with a username before it and a host after it: `acct`;
 //!    - with the Bluesky bridge on, `name.bsky.social`: `bluesky`.
-//! 4. **Deduplication**: one candidate per handle and text, first appearance kept.
+//! 5. **Deduplication**: one candidate per handle and text, first appearance kept.
 //!
 //! # Precision and recall
 //! The input is tens of thousands of bios written by people, and a wrong candidate costs a
 //! WebFinger request and, worse, a confusing line in the user's results. So:
 //! - `@user@host` (with the leading `@`) is a handle on any valid public host that is not
 //!   refused: people do not write e-mail addresses that way.
-//! - A bare `user@host` is an e-mail address unless there is evidence: a fediverse marker
+//! - A bare `user@host` is an e-mail address unless there is evidence: `acct:` before it,
+//!   a fediverse marker
 //!   that labels it ("Mastodon:", "fedi", "Toot:", "Misskey:", "Fediverse", マストドン, 🐘,
 //!   🦣, ⓜ; glued or not): a whole word, at most three words before it in the same clause,
 //!   not negated ("Left Mastodon", "ex-fedi") and with no other address or link in between
@@ -32,10 +39,12 @@
 //!   or chat marker ("E-mail:", "contact", "Business inquiries", `mailto:`, "XMPP:", ✉), or
 //!   on an e-mail provider's domain. Precision wins here because e-mail addresses in bios far
 //!   outnumber handles written without their leading `@`.
-//! - Links: `/@name`, `/web/@name`, `/deck/@name`, `/users/name` and client links
-//!   (`elk.zone/<server>/@name`) count on any host that is not refused; the generic
-//!   paths (`/u/`, `/c/`, `/profile/`…) only on fediverse-looking hosts or after a marker;
-//!   see `urls`.
+//! - Links: `/@name`, `/web/@name`, `/deck/@name`, `/users/name`, Plume's `/@/name`,
+//!   client links (`elk.zone/<server>/@name`) and remote views (`/u/@name@other`) count on
+//!   any host that is not refused; the generic paths (`/u/`, `/c/`, `/profile/`…) only on
+//!   fediverse-looking hosts or after a marker; a remote-follow link
+//!   (`/authorize_interaction?uri=…`) names the account in its parameter; a feed
+//!   (`/@name.rss`) names the profile's account; see `urls`.
 //! - Hosts are refused when they are sites that do not federate but use `/@name`-style paths
 //!   or appear in bios (Medium, YouTube, TikTok, Substack, pronouns.page, Instagram,
 //!   linktr.ee, Twitter/X, counter.social, Bluesky outside the bridge…) and e-mail
@@ -52,6 +61,7 @@ mod bluesky;
 mod context;
 mod hosts;
 mod normalize;
+mod spelled;
 mod tokens;
 mod urls;
 
@@ -65,7 +75,7 @@ use serde::{Deserialize, Serialize};
 
 use super::handle::Handle;
 use normalize::Normalized;
-use tokens::{char_before, is_host_char, scan_left};
+use tokens::{char_before, is_host_char_in_token, scan_left};
 
 pub use bluesky::BRIDGE_HOST as BLUESKY_BRIDGE_HOST;
 
@@ -102,6 +112,9 @@ pub enum Rule {
     RemoteViewUrl,
     /// `host/u/user`, `/user/`, `/profile/`, `/c/`, `/a/`… on a fediverse-looking host
     PathUrl,
+    /// `host/authorize_interaction?uri=…` and other remote-follow links → the account in
+    /// the parameter
+    FollowUrl,
     /// another network's account, mapped to its bridge's fediverse address
     Bridge,
 }
@@ -193,6 +206,8 @@ impl Hit {
 /// Finds the candidate handles in `text`, deduplicated, in order of appearance.
 pub fn extract(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate> {
     let norm = Normalized::new(text);
+    let edits = spelled::edits(norm.text());
+    let norm = norm.rewritten(&edits);
     let mut hits = Vec::new();
     for token in tokens::tokens(norm.text()) {
         scan_token(norm.text(), token, opts, &mut hits);
@@ -256,7 +271,7 @@ fn link_start(text: &str, token: &Range<usize>) -> Option<(usize, bool)> {
         return matches!(scheme.as_str(), "http" | "https").then_some((start, true));
     }
     let slash = token.start + part.find('/')?;
-    let start = scan_left(text, token.start, slash, is_host_char);
+    let start = scan_left(text, token.start, slash, is_host_char_in_token);
     let glued = start > token.start && !matches!(char_before(text, start), Some(':'));
     let dotted = text[start..slash].trim_matches('.').contains('.');
     (!glued && dotted).then_some((start, false))

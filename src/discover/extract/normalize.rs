@@ -7,6 +7,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::spelled::Edit;
+
 /// Stands for a fediverse marker symbol (🐘, 🦣, ⓜ, Ⓜ). A private-use character: it is no
 /// letter, so it separates tokens, and NFKC leaves it alone (ⓜ itself would become `m`).
 pub const FEDI_MARK: char = '\u{E000}';
@@ -49,6 +51,47 @@ impl<'a> Normalized<'a> {
         }
         Self {
             original,
+            text,
+            map,
+        }
+    }
+
+    /// The text with `edits` applied (sorted, non-overlapping byte ranges of the cleaned-up
+    /// text): each replacement character maps back to the whole original span it replaced.
+    pub fn rewritten(self, edits: &[Edit]) -> Self {
+        if edits.is_empty() {
+            return self;
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let mut map = Vec::with_capacity(self.map.len());
+        let mut pending = edits.iter().peekable();
+        let mut i = 0;
+        while i < self.map.len() {
+            let (at, from, to) = self.map[i];
+            match pending.peek() {
+                Some(edit) if edit.range.start == at => {
+                    let last = self.map.partition_point(|&(a, _, _)| a < edit.range.end);
+                    let end = last
+                        .checked_sub(1)
+                        .and_then(|j| self.map.get(j))
+                        .map_or(to, |&(_, _, e)| e);
+                    for c in edit.with.chars() {
+                        map.push((text.len(), from, end));
+                        text.push(c);
+                    }
+                    i = last.max(i + 1);
+                    pending.next();
+                }
+                _ => {
+                    let c = self.text[at..].chars().next().unwrap_or(' ');
+                    map.push((text.len(), from, to));
+                    text.push(c);
+                    i += 1;
+                }
+            }
+        }
+        Self {
+            original: self.original,
             text,
             map,
         }
@@ -118,6 +161,21 @@ mod tests {
         assert_eq!(
             norm.original_span(start, end),
             "＠erin\u{200B}＠host.social"
+        );
+    }
+
+    #[test]
+    fn rewritten_text_maps_back_to_the_spelled_out_original() {
+        let original = "x ａlice [at] host(dot)social y";
+        let norm = Normalized::new(original);
+        let edits = super::super::spelled::edits(norm.text());
+        let norm = norm.rewritten(&edits);
+        assert_eq!(norm.text(), "x alice@host.social y");
+        let start = norm.text().find('a').expect("name");
+        let end = norm.text().find(" y").expect("tail");
+        assert_eq!(
+            norm.original_span(start, end),
+            "ａlice [at] host(dot)social"
         );
     }
 

@@ -749,6 +749,30 @@ const EVIDENCE: &[(&str, Rule, &str, Option<Bridge>)] = &[
         None,
     ),
     (
+        "Mastodon: alice [at] example [dot] net!",
+        Rule::AcctBare,
+        "alice [at] example [dot] net",
+        None,
+    ),
+    (
+        "🐘 @ alice @ example.net",
+        Rule::AcctAt,
+        "@ alice @ example.net",
+        None,
+    ),
+    (
+        "hxxps://infosec[.]exchange/@alice",
+        Rule::ProfileUrl,
+        "hxxps://infosec[.]exchange/@alice",
+        None,
+    ),
+    (
+        "https://elk.zone/authorize_interaction?uri=https%3A%2F%2Fmas.to%2F%40ari",
+        Rule::FollowUrl,
+        "https://elk.zone/authorize_interaction?uri=https%3A%2F%2Fmas.to%2F%40ari",
+        None,
+    ),
+    (
         "(@al\u{200B}ice@mastodon.social)",
         Rule::AcctAt,
         "@al\u{200B}ice@mastodon.social",
@@ -792,9 +816,17 @@ fn evidence_quotes_the_original_text_and_names_the_rule() {
 
 #[test]
 fn rules_and_fields_serialise_kebab_case() {
-    let json = serde_json::to_string(&(Rule::RemoteViewUrl, Field::PinnedPost, Bridge::Bluesky))
-        .expect("serialise");
-    assert_eq!(json, r#"["remote-view-url","pinned-post","bluesky"]"#);
+    let json = serde_json::to_string(&(
+        Rule::RemoteViewUrl,
+        Rule::FollowUrl,
+        Field::PinnedPost,
+        Bridge::Bluesky,
+    ))
+    .expect("serialise");
+    assert_eq!(
+        json,
+        r#"["remote-view-url","follow-url","pinned-post","bluesky"]"#
+    );
 }
 
 #[test]
@@ -1155,5 +1187,293 @@ fn ignored_bridged_handles_are_reported_apart() {
     let bridged_address = "@a.bsky.social@bsky.brid.gy";
     assert!(
         ignored_by_bridges(bridged_address, Field::Text, &ExtractOptions::default()).is_empty()
+    );
+}
+
+#[test]
+fn handles_spelled_out_to_dodge_scrapers() {
+    check(
+        "spelled out",
+        &[
+            ("Mastodon: alice at example dot net", &["alice@example.net"]),
+            ("alice at mastodon dot social", &["alice@mastodon.social"]),
+            ("@alice at mastodon dot social", &["alice@mastodon.social"]),
+            ("ALICE AT MASTODON DOT SOCIAL", &["alice@mastodon.social"]),
+            ("alice(a)mastodon.social", &["alice@mastodon.social"]),
+            ("alice(at)chaos.social", &["alice@chaos.social"]),
+            ("alice [at] fosstodon [dot] org", &["alice@fosstodon.org"]),
+            ("Fedi: alice [at] example [dot] net", &["alice@example.net"]),
+            ("alice {at} mas {dot} to", &["alice@mas.to"]),
+            ("🐘 alice at example dot net", &["alice@example.net"]),
+            (
+                "Fediverse: alice(at)example(punkt)net",
+                &["alice@example.net"],
+            ),
+            ("@alice at mastodon.social", &["alice@mastodon.social"]),
+            ("@alice(at)example.net", &["alice@example.net"]),
+            (
+                "@alice [at] example [dot] co [dot] uk",
+                &["alice@example.co.uk"],
+            ),
+            ("infosec[.]exchange/@alice", &["alice@infosec.exchange"]),
+            (
+                "hxxps://infosec[.]exchange/@alice",
+                &["alice@infosec.exchange"],
+            ),
+            ("https://example(.)net/@alice", &["alice@example.net"]),
+            ("@ alice @ mastodon.social", &["alice@mastodon.social"]),
+            ("@alice @ hachyderm.io", &["alice@hachyderm.io"]),
+            ("@ alice@example.net", &["alice@example.net"]),
+            (
+                "Toots: @sam at sigmoid dot social. Mail: sam at uni dot edu",
+                &["sam@sigmoid.social"],
+            ),
+            ("Mastodon: acct:alice@example.net", &["alice@example.net"]),
+            ("acct:alice@example.net", &["alice@example.net"]),
+            ("フォローはkim(at)mstdn(dot)jpまで", &["kim@mstdn.jp"]),
+            (
+                "Ｍａｓｔｏｄｏｎ：ｋｉｍ［ａｔ］ｅｘａｍｐｌｅ［ｄｏｔ］ｎｅｔ",
+                &["kim@example.net"],
+            ),
+            (
+                "Mail: kim(at)uni-bonn(punkt)de · Mastodon: kim(at)det(punkt)social",
+                &["kim@det.social"],
+            ),
+            ("Posts at @kim at mas dot to", &["kim@mas.to"]),
+        ],
+    );
+}
+
+#[test]
+fn spelled_out_mail_and_prose_stay_refused() {
+    check(
+        "spelled-out refusals",
+        &[
+            ("jane at gmail dot com", &[]),
+            ("contact: jane at example dot com", &[]),
+            ("Contact: jane at example dot social", &[]),
+            ("jane at example dot com", &[]),
+            ("jane(at)example(dot)com", &[]),
+            ("jane [at] gmail [dot] com", &[]),
+            ("E-Mail: jane(at)mastodon-agency(dot)com", &[]),
+            ("Mails: jane(at)posteo(punkt)de", &[]),
+            ("press at mastodon dot social", &[]),
+            ("info(at)chaos(dot)social", &[]),
+            ("Engineer at Google. Dot enthusiast.", &[]),
+            ("Find me at mastodon dot social", &[]),
+            ("I'm at mastodon dot social", &[]),
+            ("Working at mastodon.social", &[]),
+            ("Mastodon: find me at mastodon.social", &[]),
+            ("Meet me @ social.coop", &[]),
+            ("Senior dev @ mastodon.social", &[]),
+            ("Dev at Acme dot com, ex-Google", &[]),
+            (
+                "jane at example dot com, Mastodon: @kim@mas.to",
+                &["kim@mas.to"],
+            ),
+            ("Lunch at 12 dot 30", &[]),
+            ("Matrix: @jane:example.org (at) home", &[]),
+            ("📧 jane [at] example [dot] social", &[]),
+            ("alice at mastodon dot", &[]),
+            ("Engineer at social dot coop", &[]),
+            ("Founder at mastodon dot social", &[]),
+            ("Software engineer at Mozilla dot org alumni", &[]),
+            ("Reach me at alice dot smith at gmail dot com", &[]),
+            ("@jack at twitter dot com", &[]),
+            ("Meet me at the social dot club", &[]),
+            ("bob at fosstodon.org", &[]),
+            ("Ping me @ alice dot example", &[]),
+            ("Check out example(dot)com for more", &[]),
+            ("Option (a) or (b)", &[]),
+            ("I live in (at) Berlin", &[]),
+            ("threat intel: hxxps://evil[.]example/payload", &[]),
+            ("Vote at polls dot example dot org", &[]),
+        ],
+    );
+}
+
+#[test]
+fn less_common_software_and_remote_views() {
+    check(
+        "more software",
+        &[
+            ("https://fediverse.blog/@/alice/", &["alice@fediverse.blog"]),
+            (
+                "https://plume.example.net/@/alice",
+                &["alice@plume.example.net"],
+            ),
+            (
+                "https://fediverse.blog/@/alice@mastodon.social",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "https://fediverse.blog/~/MyBlog",
+                &["myblog@fediverse.blog"],
+            ),
+            ("https://git.sr.ht/~alice/repo", &[]),
+            ("https://tilde.club/~alice", &[]),
+            ("https://lichess.org/@/alice", &[]),
+            (
+                "Hubzilla: https://hub.example.org/channel/alice",
+                &["alice@hub.example.org"],
+            ),
+            ("https://www.youtube.com/channel/UCabc", &[]),
+            (
+                "https://fedia.io/u/@i_am_not_a_robot@feddit.uk",
+                &["i_am_not_a_robot@feddit.uk"],
+            ),
+            (
+                "https://kbin.social/m/hamradio@lemmy.ml",
+                &["hamradio@lemmy.ml"],
+            ),
+            (
+                "https://lemmy.world/u/alice@mastodon.social",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "https://lemmy.world/c/rust@programming.dev",
+                &["rust@programming.dev"],
+            ),
+            (
+                "https://example.com/u/@alice@mastodon.social",
+                &["alice@mastodon.social"],
+            ),
+            ("https://www.reddit.com/u/alice@mastodon.social", &[]),
+            ("https://fedia.io/u/@alice@twitter.com", &[]),
+        ],
+    );
+}
+
+#[test]
+fn follow_and_interact_links_name_the_account_they_carry() {
+    check(
+        "follow links",
+        &[
+            (
+                "https://elk.zone/authorize_interaction?uri=https%3A%2F%2Finfosec.exchange%2Fusers%2Fjerry",
+                &["jerry@infosec.exchange"],
+            ),
+            (
+                "https://mastodon.social/authorize_interaction?uri=https://hachyderm.io/@alice",
+                &["alice@hachyderm.io"],
+            ),
+            (
+                "https://mastodon.social/authorize_interaction?uri=acct%3Aalice%40example.net",
+                &["alice@example.net"],
+            ),
+            (
+                "https://mastodon.social/authorize_interaction?uri=alice%40example.net",
+                &["alice@example.net"],
+            ),
+            (
+                "mastodon.social/authorize_follow?acct=alice@example.net",
+                &["alice@example.net"],
+            ),
+            (
+                "https://misskey.io/authorize-follow?acct=@alice@example.net",
+                &["alice@example.net"],
+            ),
+            (
+                "https://pleroma.example/ostatus_subscribe?acct=alice@example.net",
+                &["alice@example.net"],
+            ),
+            (
+                "https://example.net/interact?uri=https%3A%2F%2Fmas.to%2F%40ari",
+                &["ari@mas.to"],
+            ),
+            (
+                "https://mastodon.social/authorize_interaction?uri=https%3A%2F%2Fmastodon.social%2F%40alice%2F110000000000000000",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "https://mastodon.social/authorize_interaction?uri=https%3A%2F%2Fx.com%2Fjack",
+                &[],
+            ),
+            (
+                "https://mastodon.social/authorize_interaction?uri=jane%40gmail.com",
+                &[],
+            ),
+            ("https://example.com/search?q=alice@mastodon.social", &[]),
+            (
+                "https://mastodon.social/interact/110000000000000000?type=reply",
+                &[],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn feed_links_name_the_profile() {
+    check(
+        "feeds",
+        &[
+            (
+                "https://mastodon.social/@alice.rss",
+                &["alice@mastodon.social"],
+            ),
+            ("https://misskey.io/@alice.atom", &["alice@misskey.io"]),
+            ("https://misskey.io/@alice.json", &["alice@misskey.io"]),
+            (
+                "https://mastodon.social/users/alice.atom",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "https://pleroma.example/users/alice/feed.atom",
+                &["alice@pleroma.example"],
+            ),
+            (
+                "https://gts.example/@alice/feed.rss",
+                &["alice@gts.example"],
+            ),
+            (
+                "https://mastodon.social/@alice/tagged/art.rss",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "RSS: mastodon.social/@alice.rss",
+                &["alice@mastodon.social"],
+            ),
+            (
+                "https://bsky.brid.gy/@alice.bsky.social",
+                &["alice.bsky.social@bsky.brid.gy"],
+            ),
+            ("https://medium.com/@alice.rss", &[]),
+        ],
+    );
+}
+
+#[test]
+fn hosts_in_other_scripts_glued_to_text() {
+    check(
+        "scripts",
+        &[
+            (
+                "サブ垢はlove.日本語.life/@kana",
+                &["kana@love.xn--wgv71a119e.life"],
+            ),
+            (
+                "連絡は@kana@日本語.example",
+                &["kana@xn--wgv71a119e.example"],
+            ),
+            (
+                "ミスキー：https://日本語.example/@kana",
+                &["kana@xn--wgv71a119e.example"],
+            ),
+            (
+                "ミスキー→日本語.example/@kana",
+                &["kana@xn--wgv71a119e.example"],
+            ),
+            (
+                "Мастодон:мастодон.рф/@ivan",
+                &["ivan@xn--80aiwgdbsi.xn--p1ai"],
+            ),
+            ("Я тут→@ivan@пример.рф.", &["ivan@xn--e1afmkfd.xn--p1ai"]),
+            ("連絡は@kana@pawoo.netまで", &["kana@pawoo.net"]),
+            ("マストドンはkana@mstdn.jpです", &["kana@mstdn.jp"]),
+            (
+                "Mastodonは@kana@日本語.jpでフォローしてね",
+                &["kana@xn--wgv71a119e.jp"],
+            ),
+        ],
     );
 }

@@ -1,6 +1,8 @@
 //! Character classes and the tokenizer: splits cleaned-up text into runs that could hold a
 //! handle or a URL. Everything else — spaces, quotes, brackets, `,` `;` `|` `!` `*`, CJK
-//! punctuation and CJK script, emoji — separates tokens.
+//! punctuation and CJK script, emoji — separates tokens. One exception: a run of CJK script
+//! that is a label of a host name (`love.日本語.life`, `@kana@日本語.jp`: followed by `.` and
+//! more of the host, and not glued to other letters before it) stays in its token.
 //!
 //! Never judges a token; the rules in [`super::acct`], [`super::urls`] and
 //! [`super::bluesky`] do.
@@ -27,6 +29,12 @@ pub fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-') || is_foreign_letter(c)
 }
 
+/// True for characters of a host name *inside a token*: there, CJK script can only be a
+/// host label, since [`tokens`] keeps no other CJK run.
+pub fn is_host_char_in_token(c: char) -> bool {
+    is_host_char(c) || is_cjk(c)
+}
+
 /// A non-ASCII letter or digit that may be part of an IDN host. Chinese, Japanese and Korean
 /// scripts are excluded on purpose: in bios they are glued to handles without spaces
 /// ("連絡は@kana@pawoo.netまで"), while CJK domain names are rare on the fediverse and still
@@ -36,7 +44,7 @@ fn is_foreign_letter(c: char) -> bool {
 }
 
 /// Han, kana, Hangul and their compatibility blocks.
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'
         | '\u{2E80}'..='\u{9FFF}'
@@ -50,22 +58,40 @@ fn is_cjk(c: char) -> bool {
 /// Byte ranges of the tokens of `text`, in order.
 pub fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut start = None;
-    let mut chars = text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')));
+    let mut at = 0;
     std::iter::from_fn(move || {
-        for (at, c) in chars.by_ref() {
-            match (start, is_token_char(c)) {
-                (None, true) => start = Some(at),
+        while at <= text.len() {
+            let (inside, next) = match char_at(text, at) {
+                None => (false, text.len() + 1),
+                Some(c) if is_cjk(c) => {
+                    let end = scan_right(text, text.len(), at, is_cjk);
+                    (is_cjk_label(text, at, end), end)
+                }
+                Some(c) => (is_token_char(c), at + c.len_utf8()),
+            };
+            let here = at;
+            at = next;
+            match (start, inside) {
+                (None, true) => start = Some(here),
                 (Some(from), false) => {
                     start = None;
-                    return Some(from..at);
+                    return Some(from..here);
                 }
                 _ => {}
             }
         }
         None
     })
+}
+
+/// True when the CJK run `start..end` is a label of a host name: `.` and another host
+/// character follow it, and what precedes it is no letter (`.`, `@`, `/`, a space, an arrow,
+/// the start of the text). A run glued to other letters ("サブ垢は日本語.jp") is left out:
+/// there is no telling where the host starts.
+fn is_cjk_label(text: &str, start: usize, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    let dotted = after.next() == Some('.') && after.next().is_some_and(is_host_char);
+    dotted && !char_before(text, start).is_some_and(char::is_alphanumeric)
 }
 
 /// The character just before byte `at` in `text`, if any.
@@ -114,6 +140,15 @@ mod tests {
             words("(“@bob@infosec.exchange”);x|y 絵描き・@kana@pawoo.netまで"),
             ["@bob@infosec.exchange", "x", "y", "@kana@pawoo.net"]
         );
+    }
+
+    #[test]
+    fn keeps_cjk_host_labels_in_their_token() {
+        assert_eq!(
+            words("サブ垢はlove.日本語.life/@kana まで、@kana@日本語.jpです"),
+            ["love.日本語.life/@kana", "@kana@日本語.jp"]
+        );
+        assert_eq!(words("日本語です。net"), ["net"]);
     }
 
     #[test]

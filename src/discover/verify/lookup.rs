@@ -209,6 +209,9 @@ async fn finish(
         );
         return Verification::bare(State::NotFediverse, &target.host, Some(why));
     };
+    // The actor's host serves the account: on a split domain it is not the address's
+    // domain, and its NodeInfo is the one that tells what the server is.
+    ctx.spawn_facts(&host_of(&actor));
     let (canonical, note) = pick_canonical(ctx, &found, &trusted, asked, &actor).await;
     let canonical = canonical.unwrap_or_else(|| Acct::new(&target.user, &target.host));
     let mut result = Verification {

@@ -5,7 +5,9 @@
 //! candidates, which yields the canonical address); on a miss, host-meta's `lrdd` template
 //! (servers whose handles live on another domain); then the ActivityPub actor (moved,
 //! suspended, authorized fetch). Per host, once: NodeInfo (software, version, users, open
-//! registrations). Each candidate ends in one [`State`]; see its docs for the meaning of each.
+//! registrations), from the hosts WebFinger was asked on and from the host of each account's
+//! actor, the server that really serves it (on a split domain, `social.example` for
+//! `erin@example`). Each candidate ends in one [`State`]; see its docs for the meaning of each.
 //!
 //! Limits: at most [`Settings::per_host`] requests at once per host, and the first request to
 //! a host goes alone; a host that times out or cannot be reached is dead for the run, so it
@@ -377,8 +379,10 @@ fn collect_hosts(
     done: &HashMap<String, Verification>,
 ) {
     for result in done.values() {
-        if let Some(seed) = seeds.get(&result.host) {
-            report.hosts.insert(result.host.clone(), seed.clone());
+        for host in std::iter::once(result.host.clone()).chain(result.serving_host()) {
+            if let Some(seed) = seeds.get(&host) {
+                report.hosts.insert(host, seed.clone());
+            }
         }
     }
     for (host, info) in ctx.host_infos() {

@@ -189,6 +189,21 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// The host that serves the account found: its actor's host, or for a `moved` account
+    /// the new actor's. On a split domain (`erin@example.net` served by
+    /// `social.example.net`) this is the server people sign up on, not the address's domain.
+    /// `None` when no account was found.
+    pub fn serving_host(&self) -> Option<String> {
+        let actor = match (&self.state, &self.moved_to) {
+            (State::Moved, Some(moved)) => Some(&moved.actor_url),
+            (State::Verified | State::Moved, _) => self.actor_url.as_ref(),
+            _ => None,
+        };
+        actor
+            .and_then(Url::host_str)
+            .map(|host| host.trim_end_matches('.').to_ascii_lowercase())
+    }
+
     /// A result with only a state, a host and a reason.
     pub fn bare(state: State, host: &str, detail: Option<String>) -> Self {
         Self {
