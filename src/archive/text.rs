@@ -102,8 +102,10 @@ pub fn decode_html(text: &str) -> String {
 }
 
 /// The character an entity at the start of `s` stands for, and the entity's length.
+/// The `;` is looked for in the first 12 bytes, whatever characters they hold (a byte window
+/// may end inside a character, so the search runs on bytes).
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    let end = s.as_bytes().iter().take(12).position(|&b| b == b';')?;
     let name = &s[1..end];
     let c = match name {
         "amp" => '&',
@@ -182,6 +184,12 @@ mod tests {
             ),
             ("AT&T & co; &unknown; &", "AT&T & co; &unknown; &"),
             ("no entities", "no entities"),
+            // Found by the fuzzer: a multi-byte character across the 12-byte window.
+            ("&ampxxxxxxx\u{feff};", "&ampxxxxxxx\u{feff};"),
+            (
+                "&lt;\u{1F418}&#12345678\u{1F418};",
+                "<\u{1F418}&#12345678\u{1F418};",
+            ),
         ];
         for (text, want) in table {
             assert_eq!(decode_html(text), want, "{text}");
