@@ -82,6 +82,34 @@ use relations::{AccountRef, ListInfo};
 use source::Source;
 use tweets::Hidden;
 
+/// Every tweet of one tweets file's bytes (`window.YTD.tweets.part0 = [...]`), normalised as
+/// [`Archive::for_each_tweet`] hands them out but with no archive around the file (no hidden
+/// ids, notes, owner or media); returns the records read. For the fuzz targets and tests.
+#[doc(hidden)]
+pub fn tweets_of_file<E>(
+    reader: &mut dyn Read,
+    name: &str,
+    f: impl FnMut(Tweet) -> Result<ControlFlow<()>, E>,
+) -> Result<u64, E>
+where
+    E: From<ArchiveError>,
+{
+    let place = Place::new(Path::new(name), "data/tweets.js", true);
+    let names = Vec::new();
+    let owner = tweet::Owner {
+        id: None,
+        names: &names,
+    };
+    let media = MediaIndex::default();
+    let convert = |raw: &rawtweet::RawTweet<'_>, id: &str, created, note: Option<&notes::Note>| {
+        let text = tweet::plain_text(raw);
+        tweet::normalise(raw, id, created, text, owner, &media, note)
+    };
+    let mut notes = Notes::default();
+    let stats = tweets::scan_reader(reader, place, &Hidden::default(), &mut notes, convert, f)?;
+    Ok(stats.records)
+}
+
 /// An opened archive. Cheap to keep around; every read streams from the zip or folder.
 #[derive(Debug)]
 pub struct Archive {

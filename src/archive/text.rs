@@ -66,14 +66,40 @@ fn byte_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     Some((bs, be))
 }
 
+/// Replaces every occurrence of each edit's `short` in one left-to-right pass over `text`, so
+/// text put in is never searched again (replacing edit after edit let each feed on the one
+/// before: a hostile tweet doubled per entity). The first edit listed wins a tie. The result
+/// stays within twice the text plus the replacements; past that the rest is kept as it is.
 fn by_strings(text: &str, edits: &[Edit<'_>]) -> String {
-    let mut out = text.to_string();
-    for edit in edits {
-        if !edit.short.is_empty() {
-            out = out.replace(edit.short, edit.replacement);
+    let edits: Vec<&Edit<'_>> = edits.iter().filter(|e| !e.short.is_empty()).collect();
+    let budget = 2 * (text.len() + edits.iter().map(|e| e.replacement.len()).sum::<usize>());
+    // Where each edit's `short` next occurs, at or after `pos`.
+    let mut next: Vec<Option<usize>> = edits.iter().map(|e| text.find(e.short)).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some((at, i)) = earliest(&next) {
+        if out.len() + (at - pos) + edits[i].replacement.len() > budget {
+            break;
+        }
+        out.push_str(&text[pos..at]);
+        out.push_str(edits[i].replacement);
+        pos = at + edits[i].short.len();
+        for (slot, edit) in next.iter_mut().zip(&edits) {
+            if slot.is_some_and(|at| at < pos) {
+                *slot = text[pos..].find(edit.short).map(|found| pos + found);
+            }
         }
     }
+    out.push_str(&text[pos..]);
     out
+}
+
+/// The earliest next occurrence and its edit's index (the lower index on a tie).
+fn earliest(next: &[Option<usize>]) -> Option<(usize, usize)> {
+    next.iter()
+        .enumerate()
+        .filter_map(|(i, at)| Some(((*at)?, i)))
+        .min()
 }
 
 /// Decodes `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#39;` and numeric entities, once.
@@ -102,8 +128,10 @@ pub fn decode_html(text: &str) -> String {
 }
 
 /// The character an entity at the start of `s` stands for, and the entity's length.
+/// The `;` is looked for in the first 12 bytes, whatever characters they hold (a byte window
+/// may end inside a character, so the search runs on bytes).
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    let end = s.as_bytes().iter().take(12).position(|&b| b == b';')?;
     let name = &s[1..end];
     let c = match name {
         "amp" => '&',
@@ -164,6 +192,24 @@ mod tests {
     }
 
     #[test]
+    fn string_replacements_never_feed_on_each_other() {
+        let edits = [edit((9, 9), "a", "aa"), edit((9, 9), "a", "aa")];
+        assert_eq!(render("a", &edits), "aa");
+        let edits = [
+            edit((9, 9), "https://t.co/A", "https://t.co/B"),
+            edit((9, 9), "https://t.co/B", "https://e.org"),
+        ];
+        let text = "https://t.co/A https://t.co/B";
+        assert_eq!(render(text, &edits), "https://t.co/B https://e.org");
+        // A replacement repeated past the budget: the rest stays as it was.
+        let text = "a".repeat(100);
+        let long = "b".repeat(1000);
+        let out = render(&text, &[edit((999, 999), "a", &long)]);
+        assert!(out.len() <= 2 * (100 + 1000), "{}", out.len());
+        assert!(out.starts_with(&long) && out.ends_with('a'));
+    }
+
+    #[test]
     fn shared_media_indices_are_applied_once() {
         let text = "pics https://t.co/M";
         let edits = [
@@ -182,6 +228,12 @@ mod tests {
             ),
             ("AT&T & co; &unknown; &", "AT&T & co; &unknown; &"),
             ("no entities", "no entities"),
+            // Found by the fuzzer: a multi-byte character across the 12-byte window.
+            ("&ampxxxxxxx\u{feff};", "&ampxxxxxxx\u{feff};"),
+            (
+                "&lt;\u{1F418}&#12345678\u{1F418};",
+                "<\u{1F418}&#12345678\u{1F418};",
+            ),
         ];
         for (text, want) in table {
             assert_eq!(decode_html(text), want, "{text}");

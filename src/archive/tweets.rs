@@ -7,6 +7,7 @@
 //! are held back (one item per edit chain, emitted at the end, once the last version is known).
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::ops::ControlFlow;
 
 use chrono::{DateTime, Utc};
@@ -14,7 +15,7 @@ use serde::de::Error as _;
 
 use super::csvtweets::{self, NAME};
 use super::date;
-use super::error::ArchiveError;
+use super::error::{ArchiveError, Place};
 use super::files::Part;
 use super::jsfile::{self, Fail, Parsed, Records, Step};
 use super::notes::{self, Note, Notes};
@@ -162,6 +163,36 @@ where
         if state.stats.stopped {
             return Ok(state.stats);
         }
+    }
+    finish_edits(state, accept)
+}
+
+/// Scans the one tweet file `reader` holds with the rules of [`scan`] (filters, edits), without
+/// the zip-or-folder shell and the csv stand-in: what the fuzz targets and tests feed bytes to.
+pub fn scan_reader<I, E>(
+    reader: &mut dyn Read,
+    place: Place,
+    hidden: &Hidden,
+    notes: &mut Notes,
+    mut convert: impl FnMut(&RawTweet<'_>, &str, DateTime<Utc>, Option<&Note>) -> I,
+    mut accept: impl FnMut(I) -> Result<ControlFlow<()>, E>,
+) -> Result<ScanStats, E>
+where
+    E: From<ArchiveError>,
+{
+    let mut state = State {
+        notes,
+        edits: HashMap::new(),
+        stats: ScanStats::default(),
+        seen: None,
+    };
+    let name = place.entry.clone();
+    let mut records = Records::open(reader, place)?;
+    let count =
+        records.drive(|slice| step(slice, hidden, &mut state, &mut convert, &mut accept))?;
+    state.stats.parts.push((name, count, None));
+    if state.stats.stopped {
+        return Ok(state.stats);
     }
     finish_edits(state, accept)
 }

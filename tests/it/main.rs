@@ -11,6 +11,7 @@ mod find;
 mod find_relation;
 mod follow;
 mod follow_crash;
+mod fuzz_regressions;
 mod handles;
 mod hostile_archives;
 mod hostile_servers;

@@ -27,7 +27,7 @@
 //! values out); `hosts` holds per-host state and the one request path; `lookup` is the flow
 //! for one candidate; this file orders the work and collects the results.
 
-mod actor;
+pub mod actor;
 mod classify;
 mod hosts;
 pub mod jrd;
