@@ -8,6 +8,7 @@ mod account;
 mod archive;
 mod find;
 mod follow;
+mod post;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,6 +19,7 @@ pub use account::{InstanceArgs, InstanceCmdArgs, LoginArgs, LogoutArgs, WhoamiAr
 pub use archive::{ExportArgs, InspectArgs};
 pub use find::{FindArgs, HandlesArgs};
 pub use follow::{BlockArgs, FollowArgs, MuteArgs, parse_duration};
+pub use post::PostArgs;
 
 use crate::commands::{Env, Request};
 use crate::exit::UsageError;
@@ -100,6 +102,8 @@ pub enum Command {
     Block(BlockArgs),
     /// Mute the accounts in a file (the archive's mutes, via `find --relation mutes`)
     Mute(MuteArgs),
+    /// Preview your tweets as posts on your instance (--dry-run; re-posting is coming)
+    Post(PostArgs),
 }
 
 /// Flags that every command accepts.
@@ -152,6 +156,7 @@ impl Command {
             Command::Follow(args) => Request::Follow(args.into_config()?),
             Command::Block(args) => Request::Follow(args.into_config()?),
             Command::Mute(args) => Request::Follow(args.into_config()?),
+            Command::Post(args) => Request::Post(args.into_config()?),
         })
     }
 }

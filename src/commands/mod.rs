@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod instance;
 pub mod login;
 pub mod logout;
+pub mod post;
 pub mod whoami;
 
 use crate::exit::Outcome;
@@ -34,6 +35,7 @@ pub enum Request {
     Whoami(whoami::Config),
     Instance(instance::Config),
     Follow(follow::Config),
+    Post(post::Config),
 }
 
 /// Runs one validated command.
@@ -48,5 +50,6 @@ pub async fn dispatch(request: Request, env: &Env) -> anyhow::Result<Outcome> {
         Request::Whoami(config) => whoami::run(config, env).await,
         Request::Instance(config) => instance::run(config, env).await,
         Request::Follow(config) => follow::run(config, env).await,
+        Request::Post(config) => post::run(config, env).await,
     }
 }

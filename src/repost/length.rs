@@ -64,7 +64,24 @@ pub fn mastodon(text: &str, spoiler: &str, per_url: usize) -> usize {
     let mut joined = String::with_capacity(spoiler.len() + text.len());
     joined.push_str(spoiler);
     joined.push_str(&countable_text(text, per_url));
-    joined.graphemes(true).count()
+    graphemes(&joined)
+}
+
+/// The number of graphemes (extended grapheme clusters) in `text`. ASCII text, most of
+/// what an archive holds, is counted without segmenting: there, only CR LF joins two
+/// characters into one grapheme (UAX #29, rule GB3).
+pub fn graphemes(text: &str) -> usize {
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        let crlf = if bytes.contains(&b'\r') {
+            bytes.windows(2).filter(|w| w == b"\r\n").count()
+        } else {
+            0
+        };
+        bytes.len() - crlf
+    } else {
+        text.graphemes(true).count()
+    }
 }
 
 /// Mastodon's `countable_text`: links become `per_url` x's, `@user@domain` becomes `@user`.
@@ -78,7 +95,7 @@ pub fn countable_text(text: &str, per_url: usize) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::with_capacity(urls.len() + mentions.len());
     for url in &urls {
         let raw = &text[url.start..url.end];
-        let keep = !url.certain && raw.graphemes(true).count() > per_url;
+        let keep = !url.certain && graphemes(raw) > per_url;
         let with = if keep {
             raw.to_string()
         } else {
@@ -114,6 +131,29 @@ fn other(text: &str, spoiler: &str, per_url: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_shortcut_counts_like_segmentation() {
+        let cases = [
+            "",
+            "a",
+            "plain words.",
+            "\r\n",
+            "a\r\nb\rc\nd",
+            "\r\r\n\n",
+            "\t\u{7}x ",
+            "https://example.org/a?b=c#d",
+            "é",
+            "👍🏽 ok",
+            "e\u{301}",
+            "\r\n\u{301}",
+        ];
+        for text in cases {
+            assert_eq!(graphemes(text), text.graphemes(true).count(), "{text:?}");
+        }
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        assert_eq!(graphemes(&all_ascii), all_ascii.graphemes(true).count());
+    }
 
     const MASTODON: LengthRules = LengthRules {
         software: ServerKind::Mastodon,

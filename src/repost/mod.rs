@@ -44,4 +44,7 @@ pub use compose::{
 pub use length::{LengthRules, ServerKind};
 pub use media::{AltTexts, ChunkMedia};
 pub use mentions::{MentionMap, UnmatchedMentions};
-pub use select::{Replies, RetweetMode, Selection, SkipReason, select, thread_order};
+pub use select::{
+    OrderKey, Replies, RetweetMode, Selection, SkipReason, compact_id, order_keys, select,
+    thread_order,
+};

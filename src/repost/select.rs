@@ -14,6 +14,7 @@
 //! same-second tweets can disagree with the thread), so a thread's copy is built top down.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -121,30 +122,64 @@ pub fn select(tweet: &Tweet, sel: &Selection) -> Result<(), SkipReason> {
     Ok(())
 }
 
+/// What ordering needs of a tweet, and no more: a command that streams a large archive
+/// keeps one of these per selected tweet instead of the tweet (see [`compact_id`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderKey<K> {
+    pub created_at: DateTime<Utc>,
+    /// Sorts like the tweet id (ties on the date go by id).
+    pub id: K,
+    /// The tweet it answers, if any.
+    pub parent: Option<K>,
+}
+
+/// A tweet id as a number, for [`OrderKey`]: its value where it is one (every archive's ids
+/// are), else a stable hash with the top bit set (sorted after the numbers; never equal to
+/// one).
+pub fn compact_id(id: &str) -> u64 {
+    match id.parse::<u64>() {
+        Ok(n) if n < 1 << 63 && (id == "0" || !id.starts_with('0')) => n,
+        _ => {
+            let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            hash | 1 << 63
+        }
+    }
+}
+
 /// The order to post `tweets` in, as indices: oldest first (ties by id, numerically),
 /// each reply after the tweet it answers when both are here. Replies whose parent is not
 /// here keep their place by date.
 pub fn thread_order(tweets: &[Tweet]) -> Vec<usize> {
-    let mut by_date: Vec<usize> = (0..tweets.len()).collect();
-    by_date.sort_by(|&a, &b| {
-        let (x, y) = (&tweets[a], &tweets[b]);
-        (x.created_at, x.id.len(), &x.id).cmp(&(y.created_at, y.id.len(), &y.id))
-    });
-    let index: HashMap<&str, usize> = tweets
+    let keys: Vec<OrderKey<(usize, &str)>> = tweets
         .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
+        .map(|t| OrderKey {
+            created_at: t.created_at,
+            id: (t.id.len(), t.id.as_str()),
+            parent: t.in_reply_to_status_id.as_deref().map(|p| (p.len(), p)),
+        })
         .collect();
+    order_keys(&keys)
+}
+
+/// [`thread_order`] over [`OrderKey`]s.
+pub fn order_keys<K: Copy + Ord + Hash>(keys: &[OrderKey<K>]) -> Vec<usize> {
+    let mut by_date: Vec<usize> = (0..keys.len()).collect();
+    by_date.sort_by(|&a, &b| {
+        let (x, y) = (&keys[a], &keys[b]);
+        (x.created_at, x.id).cmp(&(y.created_at, y.id))
+    });
+    let index: HashMap<K, usize> = keys.iter().enumerate().map(|(i, k)| (k.id, i)).collect();
     let parent = |i: usize| {
-        tweets[i]
-            .in_reply_to_status_id
-            .as_deref()
-            .and_then(|p| index.get(p).copied())
+        keys[i]
+            .parent
+            .and_then(|p| index.get(&p).copied())
             .filter(|&p| p != i)
     };
-    let mut done = vec![false; tweets.len()];
+    let mut done = vec![false; keys.len()];
     let mut waiting: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut out = Vec::with_capacity(tweets.len());
+    let mut out = Vec::with_capacity(keys.len());
     for &i in &by_date {
         match parent(i) {
             Some(p) if !done[p] => waiting.entry(p).or_default().push(i),

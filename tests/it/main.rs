@@ -17,6 +17,7 @@ mod hostile_archives;
 mod hostile_servers;
 mod login;
 mod net;
+mod post;
 mod util;
 mod verify;
 mod verify_xapi;

@@ -192,3 +192,42 @@ fn a_reply_cycle_still_posts_everything_once() {
     sorted.sort_unstable();
     assert_eq!(sorted, [0, 1, 2]);
 }
+
+#[test]
+fn compact_keys_order_like_the_tweets() {
+    let mut early_reply = reply(tweet("30", "answer"), "31", true);
+    early_reply.created_at = at(10);
+    let mut same_second = [tweet("100", "x"), tweet("99", "y")];
+    for t in &mut same_second {
+        t.created_at = at(0);
+    }
+    let mut tweets = vec![
+        tweet("40", "d"),
+        reply(tweet("21", "b2"), "20", true),
+        tweet("20", "b1"),
+        tweet("31", "c"),
+        early_reply,
+        reply(tweet("22", "b3"), "21", true),
+    ];
+    tweets.extend(same_second);
+    let keys: Vec<OrderKey<u64>> = tweets
+        .iter()
+        .map(|t| OrderKey {
+            created_at: t.created_at,
+            id: compact_id(&t.id),
+            parent: t.in_reply_to_status_id.as_deref().map(compact_id),
+        })
+        .collect();
+    assert_eq!(order_keys(&keys), thread_order(&tweets));
+}
+
+#[test]
+fn compact_ids_are_numbers_where_ids_are() {
+    assert_eq!(compact_id("1180000000000000001"), 1_180_000_000_000_000_001);
+    assert_eq!(compact_id("0"), 0);
+    for odd in ["007", "abc", "", "99999999999999999999"] {
+        assert!(compact_id(odd) >= 1 << 63, "{odd}");
+        assert_eq!(compact_id(odd), compact_id(odd));
+    }
+    assert_ne!(compact_id("abc"), compact_id("abd"));
+}
