@@ -1,5 +1,5 @@
 //! A matrix of hostile instances for the commands that act on one (`instance`, `follow`,
-//! `block`, `follow --dry-run`): the instance hangs, closes connections, answers every request
+//! `block`, `follow --dry-run`, `post --dry-run`): the instance hangs, closes connections, answers every request
 //! with an error, a huge or broken body, a redirect elsewhere or to a private address, or a
 //! storm of 429s. Every run must end within its timeouts with a documented exit code, one
 //! `error:` line (no panic), no token in any output, and a journal that is still readable.
@@ -36,12 +36,18 @@ fn modes() -> Vec<(&'static str, Mode)> {
     ]
 }
 
-const COMMANDS: [&[&str]; 4] = [
+const COMMANDS: [&[&str]; 5] = [
     &["instance"],
     &["follow", "LIST", "--dry-run"],
     &["follow", "LIST", "--yes"],
     &["block", "LIST", "--yes"],
+    &["post", "ARCHIVE", "--dry-run"],
 ];
+
+fn sample_archive() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-archive.zip");
+    path.display().to_string()
+}
 
 #[test]
 fn hostile_instances_end_in_one_sentence_within_the_timeouts() {
@@ -67,16 +73,21 @@ fn one_mode(name: &'static str, mode: Mode) -> (usize, Vec<String>) {
     let s = Scene::new();
     s.remotes(&["ana"]);
     let list = s.file("list.txt", "ana@remote.example\n");
+    let archive = sample_archive();
     let token = std::fs::read_to_string(&s.token_file).unwrap();
     s.fake.host().set_mode(mode);
     let mut failures = Vec::new();
     for command in COMMANDS {
         let mut args: Vec<&str> = command
             .iter()
-            .map(|a| if *a == "LIST" { list.as_str() } else { a })
+            .map(|a| match *a {
+                "LIST" => list.as_str(),
+                "ARCHIVE" => archive.as_str(),
+                other => other,
+            })
             .chain(["--timeout", "1"])
             .collect();
-        if command[0] != "instance" {
+        if matches!(command[0], "follow" | "block") {
             args.extend(["--max-wait", "2s"]);
         }
         let started = Instant::now();
