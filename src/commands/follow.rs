@@ -774,15 +774,13 @@ fn print_summary(
     run: u32,
     journal: &Journal,
 ) -> anyhow::Result<()> {
-    let undo_of = journal
-        .runs()
-        .iter()
-        .find(|r| r.run == run)
-        .and_then(|r| r.undo_of);
+    let info = journal.runs().into_iter().find(|r| r.run == run);
+    let undo_of = info.as_ref().and_then(|r| r.undo_of);
+    let paused_until = info.as_ref().and_then(|r| r.paused_until);
     match config.output {
         Output::Json => {
             let mut out = crate::stdout::lock();
-            let doc = render::summary_json(config.relation, run, plan, results);
+            let doc = render::summary_json(config.relation, run, plan, results, paused_until);
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
@@ -888,7 +886,12 @@ fn undo_target(journal: &Journal, target: UndoTarget, relation: Relation) -> any
     match target {
         UndoTarget::Run(n) => match runs.iter().find(|r| r.run == n) {
             Some(r) if r.undo_of.is_none() => Ok(n),
-            Some(_) => Err(UsageError(format!("run {n} is itself an undo")).into()),
+            Some(_) => Err(UsageError(format!(
+                "run {n} is itself an undo; to take back what it undid, run the original \
+                 command again (see `fedimigrate {} --runs`)",
+                relation.verb()
+            ))
+            .into()),
             None => Err(UsageError(format!(
                 "there is no run {n} in the {} journal (see `fedimigrate {} --runs`)",
                 relation.verb(),

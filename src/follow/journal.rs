@@ -59,6 +59,19 @@ pub enum Record {
         outcome: Outcome,
         reason: Option<String>,
         at: DateTime<Utc>,
+        /// A failure after which the server may still have done it (no answer, a 5xx).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        maybe_done: bool,
+    },
+    /// An attempt that certainly did nothing (refused before or when sent): closes it.
+    Abandoned {
+        run: u32,
+        handle: Handle,
+    },
+    /// The remembered account of an address is gone (the instance answered 404): look the
+    /// address up again next time.
+    Forget {
+        handle: Handle,
     },
     Listed {
         list_id: String,
@@ -319,9 +332,10 @@ impl Journal {
         out
     }
 
-    /// Addresses of `run` that were attempted without a known success: the answer was lost
-    /// (kill -9) or the action failed after the server may have done it (a dropped
-    /// connection). Found in the relation later, they count as ours.
+    /// Addresses of `run` that were attempted without a known outcome: the answer was lost
+    /// (kill -9) or the action failed in a way that leaves it open (no answer, a 5xx). A
+    /// refusal (4xx, a rate limit) closes the attempt. Found in the relation later, they count
+    /// as ours.
     pub fn unanswered(&self, run: u32) -> HashSet<Handle> {
         let mut open = HashSet::new();
         for record in &self.records {
@@ -333,8 +347,12 @@ impl Journal {
                     run: r,
                     handle,
                     outcome,
+                    maybe_done,
                     ..
-                } if *r == run && outcome.is_settled() => {
+                } if *r == run && (outcome.is_settled() || !maybe_done) => {
+                    open.remove(handle);
+                }
+                Record::Abandoned { run: r, handle } if *r == run => {
                     open.remove(handle);
                 }
                 _ => {}
@@ -385,6 +403,8 @@ impl Journal {
                 let mut found = account(account_id, acct, *locked);
                 found.moved_to = moved_to;
                 out.insert(handle.clone(), found);
+            } else if let Record::Forget { handle } = record {
+                out.remove(handle);
             }
         }
         out

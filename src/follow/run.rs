@@ -182,6 +182,7 @@ pub fn result_record(run: u32, item: &ItemResult) -> Record {
         outcome: item.result,
         reason: item.reason.clone(),
         at: Utc::now(),
+        maybe_done: false,
     }
 }
 
@@ -205,17 +206,32 @@ pub async fn execute<R: Remote>(
         })?;
         let options = options_for(step, defaults);
         let acted = remote.act(relation, &step.account_id, &options).await;
-        let (result, reason) = match acted {
+        let (result, reason, maybe) = match acted {
             Ok(standing) => (
                 outcome_of(relation, standing.following, standing.requested),
                 None,
+                false,
             ),
-            Err(err) if is_fatal(&err) => return Err(err.into()),
+            Err(err) if is_fatal(&err) => {
+                if !maybe_done(&err) {
+                    let handle = step.handle.clone();
+                    journal.write(Record::Abandoned { run, handle })?;
+                }
+                return Err(err.into());
+            }
             Err(err) => {
                 if streak.record(Some(&err)).is_err() {
                     return Err(err.into());
                 }
-                (failure_outcome(&err), Some(err.to_string()))
+                let outcome = failure_outcome(&err);
+                if outcome == Outcome::NotFound {
+                    let handle = step.handle.clone();
+                    journal.write(Record::Forget { handle })?;
+                    let gone = "the account no longer exists on the instance".to_string();
+                    (outcome, Some(gone), false)
+                } else {
+                    (outcome, Some(err.to_string()), maybe_done(&err))
+                }
             }
         };
         if reason.is_none() {
@@ -229,10 +245,25 @@ pub async fn execute<R: Remote>(
             acct: Some(step.acct.clone()),
             reason: reason.or_else(|| step.note.clone()),
         };
-        journal.write(result_record(run, &item))?;
+        let mut record = result_record(run, &item);
+        if let Record::Result { maybe_done, .. } = &mut record {
+            *maybe_done = maybe;
+        }
+        journal.write(record)?;
         on(Event::Done(&item));
     }
     Ok(())
+}
+
+/// True when the server may have carried out the action despite the error: no answer came
+/// (a timeout, a dropped connection, Ctrl-C mid-request), or it failed inside (5xx), or it
+/// answered 2xx with something unreadable. A refusal (4xx, a rate-limit stop) did nothing.
+fn maybe_done(err: &Error) -> bool {
+    match err {
+        Error::Net(_) | Error::Interrupted | Error::Decode { .. } => true,
+        Error::Api(api) => api.status >= 500,
+        _ => false,
+    }
 }
 
 /// The outcome of a successful action: a follow of a locked account is a request.

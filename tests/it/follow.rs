@@ -591,3 +591,24 @@ fn a_muted_accounts_csv_is_not_blocked() {
     );
     assert!(s.fake.state().blocks.is_empty());
 }
+
+#[test]
+fn undo_never_takes_back_a_follow_the_rate_limit_stopped() {
+    let s = Scene::new();
+    s.remotes(&["c0", "c1", "c2", "c3"]);
+    s.fake
+        .set_rate_limit(Family::Follows, 2, Duration::from_secs(60));
+    let file = s.file(
+        "list.txt",
+        "c0@remote.example\nc1@remote.example\nc2@remote.example\nc3@remote.example\n",
+    );
+    let out = s.run(&["follow", &file, "--yes", "--max-wait", "1s", "--json"]);
+    assert_eq!(out.status.code(), Some(75), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["paused_until"].is_string(), "{doc}");
+    let followed = s.followed().len();
+    assert!((1..4).contains(&followed), "{followed}");
+    let plan = s.run(&["follow", "--undo", "--dry-run", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(doc["count"], followed, "only what the run followed: {doc}");
+}

@@ -373,7 +373,13 @@ pub fn summary(
 }
 
 /// The `--json` document of a run.
-pub fn summary_json(relation: Relation, run: u32, plan: &Plan, results: &[RunResult]) -> Value {
+pub fn summary_json(
+    relation: Relation,
+    run: u32,
+    plan: &Plan,
+    results: &[RunResult],
+    paused_until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Value {
     let counts: BTreeMap<&str, usize> = tally(results)
         .into_iter()
         .map(|(o, n)| (o.name(), n))
@@ -394,6 +400,7 @@ pub fn summary_json(relation: Relation, run: u32, plan: &Plan, results: &[RunRes
         "run": run,
         "counts": counts,
         "skipped": plan.skipped.len(),
+        "paused_until": paused_until,
         "items": items,
     })
 }

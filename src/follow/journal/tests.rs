@@ -25,6 +25,7 @@ fn result(run: u32, handle: &str, outcome: Outcome) -> Record {
         outcome,
         reason: None,
         at: Utc::now(),
+        maybe_done: outcome == Outcome::Failed,
     }
 }
 
@@ -164,4 +165,43 @@ fn paths_are_safe_and_fingerprints_ignore_order() {
     let (a, b) = (h("a@x.example"), h("b@x.example"));
     assert_eq!(fingerprint([&a, &b]), fingerprint([&b, &a, &a]));
     assert_ne!(fingerprint([&a]), fingerprint([&b]));
+}
+
+#[test]
+fn refusals_close_attempts_and_forgotten_accounts_are_looked_up_again() {
+    let (_dir, path) = journal_with(vec![
+        run_record(1, None, "fp"),
+        Record::Resolved {
+            handle: h("gone@x.example"),
+            account_id: "9".into(),
+            acct: "gone@x.example".into(),
+            locked: false,
+            moved_id: None,
+            moved_acct: None,
+        },
+        attempt(1, "a@x.example"),
+        Record::Abandoned {
+            run: 1,
+            handle: h("a@x.example"),
+        },
+        attempt(1, "b@x.example"),
+        Record::Result {
+            run: 1,
+            handle: h("b@x.example"),
+            account_id: None,
+            outcome: Outcome::Failed,
+            reason: Some("422".into()),
+            at: Utc::now(),
+            maybe_done: false,
+        },
+        Record::Forget {
+            handle: h("gone@x.example"),
+        },
+    ]);
+    let journal = Journal::read_only(&path).unwrap();
+    assert!(
+        journal.unanswered(1).is_empty(),
+        "refused and abandoned attempts are closed"
+    );
+    assert!(journal.resolved().is_empty());
 }

@@ -98,6 +98,16 @@ async fn every_action_is_journaled_and_failures_are_per_address() {
         ("4".to_string(), 404),
     ]);
     let (_dir, mut journal) = journal();
+    journal
+        .write(Record::Resolved {
+            handle: step(4).handle,
+            account_id: "4".into(),
+            acct: "u4@x.example".into(),
+            locked: false,
+            moved_id: None,
+            moved_acct: None,
+        })
+        .unwrap();
     let steps: Vec<Step> = (1..=5).map(step).collect();
     let mut seen = Vec::new();
     let mut on = |event: Event<'_>| {
@@ -123,7 +133,11 @@ async fn every_action_is_journaled_and_failures_are_per_address() {
     assert_eq!(
         journal.unanswered(1).len(),
         1,
-        "the failed one may have been done"
+        "only the 500 may have been done"
+    );
+    assert!(
+        journal.resolved().is_empty(),
+        "a 404 forgets the remembered account"
     );
 }
 
