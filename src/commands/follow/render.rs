@@ -527,3 +527,91 @@ pub fn undo_question(relation: Relation, n: usize) -> String {
         thousands(n as u64)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::fedi::Budget;
+    use crate::follow::eta::Window;
+    use crate::follow::input::RowOptions;
+    use crate::follow::plan::Step;
+
+    fn context() -> Context {
+        Context {
+            relation: Relation::Follow,
+            me: "me@home.example".into(),
+            software: "mastodon 4.3.2".into(),
+            source: "matches.jsonl".into(),
+            format: "find's JSON Lines",
+            run: 3,
+            continued: false,
+            list: None,
+        }
+    }
+
+    fn plan_of(n: usize) -> Plan {
+        let steps = (0..n)
+            .map(|i| Step {
+                handle: format!("u{i}@x.example").parse().unwrap(),
+                line: i + 1,
+                account_id: i.to_string(),
+                acct: format!("u{i}@x.example"),
+                locked: i == 0,
+                options: RowOptions::default(),
+                note: None,
+            })
+            .collect();
+        Plan {
+            relation: Relation::Follow,
+            steps,
+            settled: Vec::new(),
+            skipped: Vec::new(),
+            earlier: Vec::new(),
+        }
+    }
+
+    fn timing(n: u64) -> Timing {
+        let window = Window::of(Budget::new(400, Duration::from_secs(86_400)));
+        Timing {
+            windows: vec![(window, "follows")],
+            eta: crate::follow::eta::estimate(n, &[window]),
+            over_a_day: n > window.per_day(),
+        }
+    }
+
+    #[test]
+    fn a_plan_over_a_days_budget_points_to_mastodons_import() {
+        let text = plan(&context(), &plan_of(401), &timing(401));
+        assert!(text.contains("to follow                   401"), "{text}");
+        assert!(text.contains("of them locked              1"), "{text}");
+        assert!(text.contains("about 1 day"), "{text}");
+        assert!(text.contains("Preferences → Import and export"), "{text}");
+        assert!(text.contains("--csv following.csv"), "{text}");
+        let small = plan(&context(), &plan_of(10), &timing(10));
+        assert!(!small.contains("Import and export"), "{small}");
+        assert!(small.contains("fits in the current budget"), "{small}");
+    }
+
+    #[test]
+    fn the_question_and_the_undo_plan_name_the_account_and_the_addresses() {
+        assert_eq!(
+            question(&context(), 1_204),
+            "Follow 1,204 account(s) as @me@home.example?"
+        );
+        let steps: Vec<UndoStep> = (0..12)
+            .map(|i| UndoStep {
+                handle: format!("u{i}@x.example").parse().unwrap(),
+                account_id: i.to_string(),
+            })
+            .collect();
+        let text = undo_plan(Relation::Follow, 2, &steps, "me@home.example");
+        assert!(
+            text.starts_with("Undo run 2 for @me@home.example: unfollow 12"),
+            "{text}"
+        );
+        assert!(text.contains("u0@x.example, u1@x.example"), "{text}");
+        assert!(text.contains("and 2 more"), "{text}");
+    }
+}
