@@ -369,6 +369,13 @@ pub fn summary(
             " {failed} failed (see the warnings above); the same command retries only them."
         ));
     }
+    let left = plan.skipped_for(|s| matches!(s, Skip::Limit));
+    if left > 0 {
+        text.push_str(&format!(
+            " {} left past --limit: the same command goes on with them.",
+            thousands(left as u64)
+        ));
+    }
     text
 }
 
