@@ -121,10 +121,16 @@ fn fedi_status(cause: &(dyn std::error::Error + 'static)) -> Option<Status> {
 
 /// True when the error is only a closed stdout (`fedimigrate export … | head`): not a failure.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
+        let io = cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .map(std::io::Error::kind);
+        // serde_json's writer errors hide the io::Error from the chain; ask them for its kind.
+        let json = cause
+            .downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind);
+        io == Some(BrokenPipe) || json == Some(BrokenPipe)
     })
 }
 
@@ -229,6 +235,9 @@ mod tests {
     fn broken_pipe_is_not_a_failure() {
         let err = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         assert!(is_broken_pipe(&err));
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let json = anyhow::Error::new(serde_json::Error::io(pipe));
+        assert!(is_broken_pipe(&json), "a JSON writer's closed pipe");
     }
 
     #[test]
