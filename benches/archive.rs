@@ -14,8 +14,11 @@
 #[path = "../tests/it/archive/builder.rs"]
 mod builder;
 
+#[path = "support/timing.rs"]
+mod timing;
+use timing::best_of;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use builder::{MediaSpec, Modern, Person, Rng, TweetSpec, snowflake};
 
@@ -208,35 +211,6 @@ fn write_profiles(archive: &Path) -> Option<PathBuf> {
             None
         }
     }
-}
-
-/// Best wall time (s) and highest peak RSS (KiB) of `runs` runs of a shell command.
-fn best_of(runs: usize, shell: &str) -> (f64, u64) {
-    let mut best = f64::MAX;
-    let mut peak = 0;
-    for _ in 0..runs {
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "%e %M", "sh", "-c", shell])
-            .output();
-        let Ok(out) = out else {
-            eprintln!("cannot run /usr/bin/time (apt-get install time)");
-            std::process::exit(1);
-        };
-        if !out.status.success() {
-            eprintln!("`{shell}` failed: {}", String::from_utf8_lossy(&out.stderr));
-            std::process::exit(1);
-        }
-        let text = String::from_utf8_lossy(&out.stderr);
-        let mut fields = text.lines().last().unwrap_or("").split_whitespace();
-        let wall: f64 = fields
-            .next()
-            .and_then(|f| f.parse().ok())
-            .unwrap_or(f64::MAX);
-        let rss: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
-        best = best.min(wall);
-        peak = peak.max(rss);
-    }
-    (best, peak)
 }
 
 fn uncompressed_tweet_bytes(archive: &Path) -> u64 {
