@@ -114,9 +114,9 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     let path = journal_path(&me, config.relation)?;
     let read_only = config.dry_run || config.runs;
     let mut journal = if read_only {
-        Journal::read_only(&path)
+        Journal::read_only(&path, journal::HINT)
     } else {
-        Journal::open(&path)
+        Journal::open(&path, journal::HINT)
     }?;
     if config.runs {
         match config.output {

@@ -10,7 +10,7 @@
 //! refuses a second run on the same journal. Business rules live in `plan`; this file only
 //! records and folds.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::plan::{Found, Previous, Standing};
 use super::relation::{Outcome, Relation};
 use crate::discover::Handle;
-use crate::store::{Durability, JsonLines, Lock, LockError, Options};
+use crate::store::{self, Entry, RunEvent};
+
+pub use crate::store::journal::{JournalError, RunInfo};
 
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,19 +90,6 @@ pub enum Record {
     },
 }
 
-/// A run, folded from its records.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunInfo {
-    pub run: u32,
-    pub undo_of: Option<u32>,
-    pub started: DateTime<Utc>,
-    pub input: Option<String>,
-    pub fingerprint: String,
-    /// Ended with nothing left to do.
-    pub complete: bool,
-    pub paused_until: Option<DateTime<Utc>>,
-}
-
 /// One account's latest result in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunResult {
@@ -110,210 +99,58 @@ pub struct RunResult {
     pub reason: Option<String>,
 }
 
-/// Why the journal cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum JournalError {
-    #[error(transparent)]
-    Locked(#[from] LockError),
-    #[error("cannot read or write the journal {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "the journal {path} is damaged at line(s) {lines}; fedimigrate will not guess what was \
-         done: move the file aside to start over (accounts already followed are then found \
-         followed again and not counted twice)"
-    )]
-    Damaged { path: PathBuf, lines: String },
-}
-
 /// The journal of one (instance account, relation).
-#[derive(Debug)]
-pub struct Journal {
-    store: Option<JsonLines>,
-    path: PathBuf,
-    _lock: Option<Lock>,
-    records: Vec<Record>,
+pub type Journal = store::Journal<Record>;
+
+/// What a damaged journal's message says about starting over.
+pub const HINT: &str =
+    "accounts already followed are then found followed again and not counted twice";
+
+impl Entry for Record {
+    fn run_event(&self) -> Option<RunEvent<'_>> {
+        Some(match self {
+            Record::Run {
+                run,
+                undo_of,
+                at,
+                input,
+                fingerprint,
+            } => RunEvent::Started {
+                run: *run,
+                undo_of: *undo_of,
+                at: *at,
+                input: input.as_deref(),
+                fingerprint,
+            },
+            Record::Paused { run, until } => RunEvent::Paused {
+                run: *run,
+                until: *until,
+            },
+            Record::End { run, complete, .. } => RunEvent::Ended {
+                run: *run,
+                complete: *complete,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// Where the journal of `account` (`user@domain`) on `instance` (`host` or `host:port`) for
 /// `relation` lives, under `data_dir`.
 pub fn path_for(data_dir: &Path, instance: &str, account: &str, relation: Relation) -> PathBuf {
-    data_dir
-        .join("journals")
-        .join(safe_name(instance))
-        .join(safe_name(account))
-        .join(format!("{}.jsonl", relation.journal_name()))
-}
-
-/// A name safe as one path segment on every OS: letters, digits, `.-_@` stay, others `_`.
-fn safe_name(text: &str) -> String {
-    let name: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    match name.trim_start_matches('.') {
-        "" => "_".into(),
-        rest => rest.to_string(),
-    }
+    store::journal::path_for(data_dir, instance, account, relation.journal_name())
 }
 
 /// Identifies a job by the addresses it was given, in any order.
 pub fn fingerprint<'a>(handles: impl IntoIterator<Item = &'a Handle>) -> String {
-    use std::hash::{Hash, Hasher};
-    let sorted: std::collections::BTreeSet<&Handle> = handles.into_iter().collect();
-    // FNV-1a: stable across builds and platforms, unlike std's DefaultHasher seed choice.
-    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
-    for handle in &sorted {
-        handle.to_string().hash(&mut hasher);
-    }
-    format!("{:016x}-{}", hasher.finish(), sorted.len())
+    store::journal::fingerprint(handles.into_iter().map(ToString::to_string))
 }
 
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-impl Journal {
-    /// Opens the journal for a run that acts: takes the lock, reads every record. A torn last
-    /// line (a crash mid-write) is dropped; any other damage stops the run.
-    pub fn open(path: &Path) -> Result<Self, JournalError> {
-        let lock = Lock::acquire(path)?;
-        let (store, records) = Self::load(path)?;
-        Ok(Self {
-            store: Some(store),
-            path: path.to_path_buf(),
-            _lock: Some(lock),
-            records,
-        })
-    }
-
-    /// Opens the journal to read only (`--dry-run`, `--runs`): no lock, and nothing is ever
-    /// written (appends are kept in memory).
-    pub fn read_only(path: &Path) -> Result<Self, JournalError> {
-        let (_, records) = Self::load(path)?;
-        Ok(Self {
-            store: None,
-            path: path.to_path_buf(),
-            _lock: None,
-            records,
-        })
-    }
-
-    fn load(path: &Path) -> Result<(JsonLines, Vec<Record>), JournalError> {
-        let options = Options {
-            private: true,
-            durability: Durability::Disk,
-        };
-        let (store, loaded) =
-            JsonLines::open::<Record>(path, options).map_err(|source| JournalError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        if !loaded.damaged.is_empty() {
-            let lines: Vec<String> = loaded.damaged.iter().map(ToString::to_string).collect();
-            return Err(JournalError::Damaged {
-                path: path.to_path_buf(),
-                lines: lines.join(", "),
-            });
-        }
-        Ok((store, loaded.records))
-    }
-
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Appends a record; it is on disk when this returns.
-    pub fn write(&mut self, record: Record) -> Result<(), JournalError> {
-        if let Some(store) = &mut self.store {
-            store.append(&record).map_err(|source| JournalError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
-        }
-        self.records.push(record);
-        Ok(())
-    }
-
-    /// Every run, oldest first.
-    pub fn runs(&self) -> Vec<RunInfo> {
-        let mut runs: BTreeMap<u32, RunInfo> = BTreeMap::new();
-        for record in &self.records {
-            match record {
-                Record::Run {
-                    run,
-                    undo_of,
-                    at,
-                    input,
-                    fingerprint,
-                } => {
-                    runs.insert(
-                        *run,
-                        RunInfo {
-                            run: *run,
-                            undo_of: *undo_of,
-                            started: *at,
-                            input: input.clone(),
-                            fingerprint: fingerprint.clone(),
-                            complete: false,
-                            paused_until: None,
-                        },
-                    );
-                }
-                Record::Paused { run, until } => {
-                    if let Some(info) = runs.get_mut(run) {
-                        info.paused_until = Some(*until);
-                    }
-                }
-                Record::End { run, complete, .. } => {
-                    if let Some(info) = runs.get_mut(run) {
-                        info.complete = *complete;
-                        info.paused_until = None;
-                    }
-                }
-                _ => {}
-            }
-        }
-        runs.into_values().collect()
-    }
-
-    /// The next free run number.
-    pub fn next_run(&self) -> u32 {
-        self.runs().last().map_or(1, |r| r.run + 1)
-    }
-
-    /// The run to continue: the latest run, when it is of the same kind (`undo_of`), did not
-    /// complete, and was given the same addresses.
-    pub fn unfinished(&self, undo_of: Option<u32>, fingerprint: &str) -> Option<RunInfo> {
-        let last = self.runs().pop()?;
-        (!last.complete && last.undo_of == undo_of && last.fingerprint == fingerprint)
-            .then_some(last)
-    }
-
+impl store::Journal<Record> {
     /// The latest result per address across runs, as the plan reads it.
     pub fn previous(&self, current_run: u32) -> HashMap<Handle, Previous> {
         let mut out = HashMap::new();
-        for record in &self.records {
+        for record in self.records() {
             if let Record::Result {
                 run,
                 handle,
@@ -338,7 +175,7 @@ impl Journal {
     /// as ours.
     pub fn unanswered(&self, run: u32) -> HashSet<Handle> {
         let mut open = HashSet::new();
-        for record in &self.records {
+        for record in self.records() {
             match record {
                 Record::Attempt { run: r, handle, .. } if *r == run => {
                     open.insert(handle.clone());
@@ -367,7 +204,7 @@ impl Journal {
         let open = self.unanswered(run);
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for record in &self.records {
+        for record in self.records() {
             if let Record::Attempt {
                 run: r,
                 handle,
@@ -386,7 +223,7 @@ impl Journal {
     /// Remembered accounts by address (how you stand with them is asked afresh).
     pub fn resolved(&self) -> HashMap<Handle, Found> {
         let mut out = HashMap::new();
-        for record in &self.records {
+        for record in self.records() {
             if let Record::Resolved {
                 handle,
                 account_id,
@@ -414,7 +251,7 @@ impl Journal {
     pub fn results(&self, run: u32) -> Vec<RunResult> {
         let mut order: Vec<Handle> = Vec::new();
         let mut latest: HashMap<Handle, RunResult> = HashMap::new();
-        for record in &self.records {
+        for record in self.records() {
             if let Record::Result {
                 run: r,
                 handle,
@@ -468,7 +305,7 @@ impl Journal {
     /// Account ids already put in the list `list_id`.
     pub fn listed(&self, list_id: &str) -> HashSet<String> {
         let mut out = HashSet::new();
-        for record in &self.records {
+        for record in self.records() {
             if let Record::Listed {
                 list_id: id,
                 account_ids,

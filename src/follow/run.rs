@@ -259,11 +259,7 @@ pub async fn execute<R: Remote>(
 /// (a timeout, a dropped connection, Ctrl-C mid-request), or it failed inside (5xx), or it
 /// answered 2xx with something unreadable. A refusal (4xx, a rate-limit stop) did nothing.
 fn maybe_done(err: &Error) -> bool {
-    match err {
-        Error::Net(_) | Error::Interrupted | Error::Decode { .. } => true,
-        Error::Api(api) => api.status >= 500,
-        _ => false,
-    }
+    err.may_have_taken_effect()
 }
 
 /// The outcome of a successful action: a follow of a locked account is a request.

@@ -40,7 +40,7 @@ fn attempt(run: u32, handle: &str) -> Record {
 fn journal_with(records: Vec<Record>) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j/following.jsonl");
-    let mut journal = Journal::open(&path).unwrap();
+    let mut journal = Journal::open(&path, HINT).unwrap();
     for record in records {
         journal.write(record).unwrap();
     }
@@ -57,7 +57,7 @@ fn folds_runs_results_and_open_attempts() {
         attempt(1, "c@x.example"),
         result(1, "c@x.example", Outcome::Failed),
     ]);
-    let journal = Journal::read_only(&path).unwrap();
+    let journal = Journal::read_only(&path, HINT).unwrap();
     assert_eq!(journal.next_run(), 2);
     let open = journal.unanswered(1);
     assert!(
@@ -94,7 +94,7 @@ fn an_ended_run_is_not_continued_and_undos_are_their_own_runs() {
         run_record(2, Some(1), "undo-1"),
         result(2, "a@x.example", Outcome::Unfollowed),
     ]);
-    let journal = Journal::read_only(&path).unwrap();
+    let journal = Journal::read_only(&path, HINT).unwrap();
     assert_eq!(journal.unfinished(None, "fp"), None);
     assert_eq!(
         journal.unfinished(Some(1), "undo-1").map(|r| r.run),
@@ -114,17 +114,17 @@ fn a_torn_last_line_is_dropped_and_a_damaged_one_stops() {
         .unwrap();
     std::io::Write::write_all(&mut file, b"{\"kind\":\"result\",\"run\":1,\"han").unwrap();
     drop(file);
-    let mut journal = Journal::open(&path).unwrap();
+    let mut journal = Journal::open(&path, HINT).unwrap();
     assert_eq!(journal.runs().len(), 1);
     journal
         .write(result(1, "a@x.example", Outcome::Followed))
         .unwrap();
     drop(journal);
-    assert_eq!(Journal::read_only(&path).unwrap().results(1).len(), 1);
+    assert_eq!(Journal::read_only(&path, HINT).unwrap().results(1).len(), 1);
 
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("garbage\n{text}")).unwrap();
-    let err = Journal::read_only(&path).unwrap_err();
+    let err = Journal::read_only(&path, HINT).unwrap_err();
     assert!(matches!(err, JournalError::Damaged { .. }), "{err}");
     assert!(err.to_string().contains("line(s) 1"), "{err}");
 }
@@ -132,19 +132,19 @@ fn a_torn_last_line_is_dropped_and_a_damaged_one_stops() {
 #[test]
 fn a_second_writer_is_refused_a_reader_is_not() {
     let (_dir, path) = journal_with(vec![run_record(1, None, "fp")]);
-    let first = Journal::open(&path).unwrap();
-    let err = Journal::open(&path).unwrap_err();
+    let first = Journal::open(&path, HINT).unwrap();
+    let err = Journal::open(&path, HINT).unwrap_err();
     assert!(err.to_string().contains("another fedimigrate run"), "{err}");
-    assert!(Journal::read_only(&path).is_ok());
+    assert!(Journal::read_only(&path, HINT).is_ok());
     drop(first);
-    assert!(Journal::open(&path).is_ok());
+    assert!(Journal::open(&path, HINT).is_ok());
 }
 
 #[test]
 fn a_read_only_journal_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("following.jsonl");
-    let mut journal = Journal::read_only(&path).unwrap();
+    let mut journal = Journal::read_only(&path, HINT).unwrap();
     journal.write(run_record(1, None, "fp")).unwrap();
     assert_eq!(journal.runs().len(), 1, "kept in memory");
     assert!(!path.exists());
@@ -198,7 +198,7 @@ fn refusals_close_attempts_and_forgotten_accounts_are_looked_up_again() {
             handle: h("gone@x.example"),
         },
     ]);
-    let journal = Journal::read_only(&path).unwrap();
+    let journal = Journal::read_only(&path, HINT).unwrap();
     assert!(
         journal.unanswered(1).is_empty(),
         "refused and abandoned attempts are closed"

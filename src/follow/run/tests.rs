@@ -85,7 +85,11 @@ fn step(n: usize) -> Step {
 
 fn journal() -> (tempfile::TempDir, Journal) {
     let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::open(&dir.path().join("following.jsonl")).unwrap();
+    let journal = Journal::open(
+        &dir.path().join("following.jsonl"),
+        crate::follow::journal::HINT,
+    )
+    .unwrap();
     (dir, journal)
 }
 
