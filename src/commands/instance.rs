@@ -255,7 +255,10 @@ mod tests {
                     ..Limits::default()
                 },
                 limits_stated: true,
-                capabilities: Capabilities { can_backdate },
+                capabilities: Capabilities {
+                    can_backdate,
+                    honours_idempotency_key: true,
+                },
             },
             rate_limit: Some(Budget {
                 limit: 300,

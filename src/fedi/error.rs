@@ -96,6 +96,17 @@ impl Error {
         matches!(self, Error::Interrupted)
     }
 
+    /// A failure after which the server may still have done what was asked: no answer (a
+    /// timeout, a dropped connection, Ctrl-C mid-request), an answer that could not be read,
+    /// or a 5xx. A refusal (4xx) or a rate-limit stop certainly did nothing.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Error::Net(_) | Error::Interrupted | Error::Decode { .. } => true,
+            Error::Api(api) => api.status >= 500,
+            _ => false,
+        }
+    }
+
     /// The API error, if this is one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {

@@ -3,7 +3,8 @@
 //!
 //! Mastodon counts every authenticated `/api/` request against a per-token budget (300 per
 //! 5 minutes), and some requests also against a family of their own: follows 400 per 24 hours,
-//! status creation 300 per 3 hours, media uploads 30 per 30 minutes (`app/lib/rate_limiter.rb`,
+//! status creation 300 per 3 hours, media uploads 30 per 30 minutes, status deletions 30 per
+//! 30 minutes (`app/lib/rate_limiter.rb`,
 //! `config/initializers/rack_attack.rb`). Instances may change these, so the numbers are only
 //! a starting point: the `X-RateLimit-*` headers refine them as soon as the server sends any.
 
@@ -23,6 +24,8 @@ pub enum Family {
     Statuses,
     /// `POST /api/v1/media`, `POST /api/v2/media`.
     Media,
+    /// `DELETE /api/v1/statuses/:id` (Mastodon: 30 per 30 minutes, `throttle_api_delete`).
+    Deletes,
     /// App registration and OAuth (`/api/v1/apps`, `/oauth/*`).
     Auth,
 }
@@ -36,6 +39,7 @@ impl Family {
             ["api", "v1", "accounts", _, "follow"] if post => Family::Follows,
             ["api", "v1", "statuses"] if post => Family::Statuses,
             ["api", "v1", "statuses", _] if *method == Method::PUT => Family::Statuses,
+            ["api", "v1", "statuses", _] if *method == Method::DELETE => Family::Deletes,
             ["api", "v1" | "v2", "media"] if post => Family::Media,
             ["api", "v1", "apps"] | ["oauth", ..] => Family::Auth,
             _ => Family::Api,
@@ -50,6 +54,7 @@ impl Family {
             Family::Follows => &[Family::Follows, Family::Api],
             Family::Statuses => &[Family::Statuses, Family::Api],
             Family::Media => &[Family::Media, Family::Api],
+            Family::Deletes => &[Family::Deletes, Family::Api],
             Family::Auth => &[Family::Auth],
         }
     }
@@ -61,6 +66,7 @@ impl Family {
             Family::Follows => "follows",
             Family::Statuses => "posts",
             Family::Media => "media uploads",
+            Family::Deletes => "deletions",
             Family::Auth => "login requests",
         }
     }
@@ -96,6 +102,7 @@ impl Budgets {
         budgets.set(Family::Follows, Budget::new(400, secs(24 * HOUR)));
         budgets.set(Family::Statuses, Budget::new(300, secs(3 * HOUR)));
         budgets.set(Family::Media, Budget::new(30, secs(30 * MINUTE)));
+        budgets.set(Family::Deletes, Budget::new(30, secs(30 * MINUTE)));
         budgets
     }
 
@@ -153,6 +160,7 @@ mod tests {
             (Method::POST, "/api/v1/statuses", Family::Statuses),
             (Method::PUT, "/api/v1/statuses/9", Family::Statuses),
             (Method::GET, "/api/v1/statuses/9", Family::Api),
+            (Method::DELETE, "/api/v1/statuses/9", Family::Deletes),
             (Method::POST, "/api/v2/media", Family::Media),
             (Method::POST, "/api/v1/media", Family::Media),
             (Method::GET, "/api/v1/media/5", Family::Api),

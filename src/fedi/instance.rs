@@ -89,6 +89,11 @@ pub struct Capabilities {
     /// A past `scheduled_at` creates a post dated then, quietly (GoToSocial ≥ 0.18). Mastodon
     /// publishes such a post now instead, so never send it one.
     pub can_backdate: bool,
+    /// A repeated `Idempotency-Key` returns the first post instead of making a second one
+    /// (Mastodon, for an hour; Pleroma and Akkoma). GoToSocial ignores the key, and unknown
+    /// software is not trusted with it: there a post whose answer was lost is looked for
+    /// among the account's statuses before it is sent again.
+    pub honours_idempotency_key: bool,
 }
 
 /// Everything the tool needs to know about an instance.
@@ -280,6 +285,7 @@ pub fn describe(raw: RawInstance, software: Software, fallback_domain: &str) -> 
     let limits = limits_from(&raw);
     let limits_stated =
         raw.configuration.statuses.max_characters.is_some() || raw.max_toot_chars.is_some();
+    let honours_key = honours_idempotency_key(&software.name);
     let can_backdate = software.name == "gotosocial"
         && software
             .version
@@ -299,8 +305,21 @@ pub fn describe(raw: RawInstance, software: Software, fallback_domain: &str) -> 
         software,
         limits,
         limits_stated,
-        capabilities: Capabilities { can_backdate },
+        capabilities: Capabilities {
+            can_backdate,
+            honours_idempotency_key: honours_key,
+        },
     }
+}
+
+/// Servers known to replay a post for a repeated `Idempotency-Key`: Mastodon
+/// (`PostStatusService#idempotency_duplicate`) and its forks, Pleroma and Akkoma
+/// (`IdempotencyPlug`).
+fn honours_idempotency_key(software: &str) -> bool {
+    matches!(
+        software,
+        "mastodon" | "hometown" | "glitch" | "glitch-soc" | "pleroma" | "akkoma"
+    )
 }
 
 fn limits_from(raw: &RawInstance) -> Limits {

@@ -50,6 +50,7 @@ pub use lists::ListOptions;
 pub use media::{MediaState, MediaUpload};
 pub use notice::Notice;
 pub use pagination::Page;
+pub use retry::Repeat;
 pub use secret::{AccessToken, Secret};
 pub use session::{AccountChoice, SecretSource, Session, SessionError};
 pub use statuses::NewStatus;

@@ -1,6 +1,6 @@
 //! Statuses: creating one (always with an `Idempotency-Key`, so a crash between sending and
-//! recording cannot post twice: the server returns the first post for a repeated key) and
-//! fetching one back.
+//! recording cannot post twice on a server that honours it: the server returns the first post
+//! for a repeated key), fetching one back, an account's latest, and deleting one.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
@@ -64,11 +64,15 @@ impl NewStatus {
 impl Client {
     /// Creates a status. `idempotency_key` must identify this post (e.g. derived from the
     /// tweet and chunk): Mastodon returns the existing post for a key it saw within the last
-    /// hour, which is also what makes retrying this request safe.
+    /// hour, which is what makes retrying this request safe there. `repeat` says whether the
+    /// server honours the key (`Capabilities::honours_idempotency_key`): with
+    /// [`Repeat::Unsafe`] a request that may have reached the server is never resent; the
+    /// caller looks for the post first ([`Client::account_statuses`]).
     pub async fn create_status(
         &self,
         status: &NewStatus,
         idempotency_key: &str,
+        repeat: Repeat,
     ) -> Result<Posted, Error> {
         let key_ok = !idempotency_key.is_empty()
             && idempotency_key.len() <= 256
@@ -78,7 +82,7 @@ impl Client {
         }
         let mut call = self
             .call(Method::POST, "/api/v1/statuses")
-            .repeat(Repeat::Safe)
+            .repeat(repeat)
             .form(status.form());
         call.idempotency_key = Some(idempotency_key.to_string());
         let value: serde_json::Value = self.json(call, "a status").await?;
@@ -89,6 +93,43 @@ impl Client {
     pub async fn status(&self, id: &str) -> Result<Status, Error> {
         let call = self.call(Method::GET, &format!("/api/v1/statuses/{}", segment(id)));
         self.json(call, "a status").await
+    }
+
+    /// Deletes a status (an [`Error::Api`] 404 when it is already gone). Deleting twice does
+    /// no harm, so the request is retried.
+    pub async fn delete_status(&self, id: &str) -> Result<(), Error> {
+        let call = self
+            .call(Method::DELETE, &format!("/api/v1/statuses/{}", segment(id)))
+            .repeat(Repeat::Safe);
+        self.fetch(call).await?;
+        Ok(())
+    }
+
+    /// Cancels a scheduled status (what a server made of a `scheduled_at` it took for the
+    /// future).
+    pub async fn cancel_scheduled(&self, id: &str) -> Result<(), Error> {
+        let path = format!("/api/v1/scheduled_statuses/{}", segment(id));
+        let call = self.call(Method::DELETE, &path).repeat(Repeat::Safe);
+        self.fetch(call).await?;
+        Ok(())
+    }
+
+    /// Up to `limit` (≤ 40) statuses of `account_id`, newest first; with `min_id`, the ones
+    /// right after that status (by id), which is where a post backdated just after it lands.
+    pub async fn account_statuses(
+        &self,
+        account_id: &str,
+        min_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Status>, Error> {
+        let path = format!("/api/v1/accounts/{}/statuses", segment(account_id));
+        let mut call = self
+            .call(Method::GET, &path)
+            .query("limit", limit.min(40).to_string());
+        if let Some(min_id) = min_id {
+            call = call.query("min_id", min_id);
+        }
+        self.json(call, "a list of statuses").await
     }
 
     fn posted(&self, value: serde_json::Value) -> Result<Posted, Error> {

@@ -106,6 +106,10 @@ pub struct Status {
     pub language: Option<String>,
     #[serde(default)]
     pub media_attachments: Vec<MediaAttachment>,
+    /// The text as written (GoToSocial sends it for one's own posts; Mastodon only after a
+    /// delete).
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// A post waiting for its time (`ScheduledStatus` entity).

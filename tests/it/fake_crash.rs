@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fakeverse::Mode;
 use fakeverse::mastodon::{AccountSpec, Flavour};
-use fedimigrate::fedi::{FollowOptions, NewStatus, Posted};
+use fedimigrate::fedi::{FollowOptions, NewStatus, Posted, Repeat};
 use reqwest::Method;
 
 use crate::fedi_support::{World, count, manual};
@@ -168,7 +168,7 @@ async fn a_lost_post_is_replayed_by_its_key() {
     world.fake.drop_after_commit("POST", "/api/v1/statuses", 1);
     let (client, _clock) = manual(world.client());
     let posted = client
-        .create_status(&post("hello"), "tweet-1")
+        .create_status(&post("hello"), "tweet-1", Repeat::Safe)
         .await
         .unwrap();
     let state = world.fake.state();
@@ -182,24 +182,39 @@ async fn idempotency_keys_expire_and_belong_to_the_account() {
     let world = World::new("mastodon.example", Flavour::Mastodon);
     world.fake.set_idempotency_ttl(Duration::from_millis(400));
     let client = world.client();
-    let first = id_of(client.create_status(&post("a"), "k").await.unwrap());
+    let first = id_of(
+        client
+            .create_status(&post("a"), "k", Repeat::Safe)
+            .await
+            .unwrap(),
+    );
     // Another token of the same user (Mastodon keys by account).
     let token = world.fake.issue_token("alice", "write");
     let other = world.client_with(Some(&token));
-    let again = id_of(other.create_status(&post("a"), "k").await.unwrap());
+    let again = id_of(
+        other
+            .create_status(&post("a"), "k", Repeat::Safe)
+            .await
+            .unwrap(),
+    );
     assert_eq!(first, again, "within the TTL the key replays");
     world.fake.add_user("bob");
     let bobs = world.fake.issue_token("bob", "write");
     let bob = id_of(
         world
             .client_with(Some(&bobs))
-            .create_status(&post("a"), "k")
+            .create_status(&post("a"), "k", Repeat::Safe)
             .await
             .unwrap(),
     );
     assert_ne!(first, bob, "another account's key is its own");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let later = id_of(client.create_status(&post("a"), "k").await.unwrap());
+    let later = id_of(
+        client
+            .create_status(&post("a"), "k", Repeat::Safe)
+            .await
+            .unwrap(),
+    );
     assert_ne!(first, later, "after the TTL the key makes a new post");
     assert_eq!(world.fake.state().statuses.len(), 3);
 }

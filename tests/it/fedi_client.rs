@@ -8,7 +8,8 @@ use fakeverse::mastodon::{AccountSpec, Flavour};
 use fedimigrate::discover::Handle;
 use fedimigrate::exit::{Status as Exit, classify};
 use fedimigrate::fedi::{
-    Error, FollowOptions, ListOptions, MediaUpload, MuteOptions, NewStatus, Posted, Visibility,
+    Error, FollowOptions, ListOptions, MediaUpload, MuteOptions, NewStatus, Posted, Repeat,
+    Visibility,
 };
 
 use crate::fedi_support::{World, count, manual};
@@ -385,7 +386,11 @@ async fn statuses_thread_and_a_repeated_key_returns_the_same_post() {
         visibility: Some(Visibility::Unlisted),
         ..NewStatus::default()
     };
-    let Posted::Status(root) = client.create_status(&first, "tweet-1-0").await.unwrap() else {
+    let Posted::Status(root) = client
+        .create_status(&first, "tweet-1-0", Repeat::Safe)
+        .await
+        .unwrap()
+    else {
         panic!("expected a status")
     };
     let reply = NewStatus {
@@ -393,8 +398,14 @@ async fn statuses_thread_and_a_repeated_key_returns_the_same_post() {
         in_reply_to_id: Some(root.id.clone()),
         ..NewStatus::default()
     };
-    let a = client.create_status(&reply, "tweet-2-0").await.unwrap();
-    let b = client.create_status(&reply, "tweet-2-0").await.unwrap();
+    let a = client
+        .create_status(&reply, "tweet-2-0", Repeat::Safe)
+        .await
+        .unwrap();
+    let b = client
+        .create_status(&reply, "tweet-2-0", Repeat::Safe)
+        .await
+        .unwrap();
     assert_eq!(a.id(), b.id(), "the server replayed the first answer");
     assert_eq!(world.fake.state().statuses.len(), 2);
     let fetched = client.status(a.id()).await.unwrap();
@@ -416,7 +427,11 @@ async fn an_over_long_status_is_refused_with_the_servers_words() {
         text: "x".repeat(501),
         ..NewStatus::default()
     };
-    let err = world.client().create_status(&long, "k").await.unwrap_err();
+    let err = world
+        .client()
+        .create_status(&long, "k", Repeat::Safe)
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "mastodon.example refused POST /api/v1/statuses (422: Validation failed: Text character limit of 500 exceeded)"
@@ -426,7 +441,13 @@ async fn an_over_long_status_is_refused_with_the_servers_words() {
         1,
         "a 422 is final"
     );
-    assert!(world.client().create_status(&long, "").await.is_err());
+    assert!(
+        world
+            .client()
+            .create_status(&long, "", Repeat::Safe)
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -441,7 +462,7 @@ async fn a_past_scheduled_at_backdates_only_on_gotosocial() {
         let world = World::new("social.example", flavour);
         world
             .client()
-            .create_status(&status, "old-1")
+            .create_status(&status, "old-1", Repeat::Safe)
             .await
             .unwrap();
         assert_eq!(
@@ -456,7 +477,11 @@ async fn a_past_scheduled_at_backdates_only_on_gotosocial() {
         ..NewStatus::default()
     };
     let world = World::new("mastodon.example", Flavour::Mastodon);
-    let posted = world.client().create_status(&future, "f-1").await.unwrap();
+    let posted = world
+        .client()
+        .create_status(&future, "f-1", Repeat::Safe)
+        .await
+        .unwrap();
     assert!(matches!(posted, Posted::Scheduled(_)), "{posted:?}");
 }
 

@@ -309,6 +309,7 @@ async fn the_fakes_entities_have_the_recorded_shape() {
                 ..Default::default()
             },
             "k",
+            fedimigrate::fedi::Repeat::Safe,
         )
         .await
         .unwrap();

@@ -8,7 +8,7 @@ use fakeverse::Resp;
 use fakeverse::mastodon::{AccountSpec, Family, Flavour};
 use fedimigrate::exit::{Status as Exit, classify};
 use fedimigrate::fedi::{
-    Cancel, ClientOptions, Error, FollowOptions, ListOptions, NewStatus, Notice,
+    Cancel, ClientOptions, Error, FollowOptions, ListOptions, NewStatus, Notice, Repeat,
 };
 
 use crate::fedi_support::{World, count, manual, notices};
@@ -278,7 +278,10 @@ async fn server_errors_are_retried_for_gets_and_keyed_posts_only() {
         text: "keyed".into(),
         ..NewStatus::default()
     };
-    client.create_status(&status, "key-1").await.unwrap();
+    client
+        .create_status(&status, "key-1", Repeat::Safe)
+        .await
+        .unwrap();
     assert_eq!(
         count(&world.fake, "POST", "/api/v1/statuses"),
         2,
