@@ -86,6 +86,53 @@ pub(crate) fn indices<'de, D: Deserializer<'de>>(
     })
 }
 
+/// A flag given as a boolean or as the text `"true"`/`"false"` (anything else: false).
+pub(crate) fn flag<'de, D: Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
+    de.deserialize_any(FlagVisitor)
+}
+
+struct FlagVisitor;
+
+impl<'de> Visitor<'de> for FlagVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a flag (boolean or \"true\"/\"false\")")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.eq_ignore_ascii_case("true"))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v != 0)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v != 0)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -129,5 +176,21 @@ mod tests {
     #[test]
     fn a_word_is_not_a_number() {
         assert!(serde_json::from_str::<T>(r#"{"n":"three"}"#).is_err());
+    }
+
+    #[test]
+    fn a_flag_is_a_boolean_or_its_text() {
+        #[derive(serde::Deserialize)]
+        struct F {
+            #[serde(default, deserialize_with = "super::flag")]
+            f: bool,
+        }
+        let flag = |json: &str| serde_json::from_str::<F>(json).unwrap().f;
+        assert!(flag(r#"{"f":true}"#));
+        assert!(flag(r#"{"f":"true"}"#));
+        assert!(!flag(r#"{"f":"false"}"#));
+        assert!(!flag(r#"{"f":null}"#));
+        assert!(!flag(r#"{}"#));
+        assert!(!flag(r#"{"f":{"nested":[1]}}"#));
     }
 }

@@ -55,6 +55,9 @@ pub(crate) struct RawTweet<'a> {
     pub quoted_status_id_str: Option<String>,
     #[serde(default)]
     pub edit_info: Option<EditInfo>,
+    /// Twitter's "may contain sensitive media" mark (a boolean, or its text in some files).
+    #[serde(default, deserialize_with = "de::flag")]
+    pub possibly_sensitive: bool,
 }
 
 impl RawTweet<'_> {

@@ -40,6 +40,8 @@ pub struct Tweet {
     pub media: Vec<MediaRef>,
     /// Twitter's language code (`en`, `und`, `qme`…), as given.
     pub lang: Option<String>,
+    /// Twitter marked it "may contain sensitive media".
+    pub possibly_sensitive: bool,
 }
 
 impl Tweet {
@@ -151,6 +153,7 @@ pub(crate) fn normalise(
         urls,
         media: media.resolve(id, raw.media()),
         lang: raw.lang.as_deref().map(str::to_string),
+        possibly_sensitive: raw.possibly_sensitive,
     }
 }
 
@@ -232,7 +235,7 @@ mod tests {
             "entities":{"user_mentions":[{"screen_name":"me","name":"Me","id_str":"1","indices":["0","3"]}],
               "urls":[{"url":"https://t.co/L","expanded_url":"https://example.org/a","indices":["19","33"]}],
               "media":[{"url":"https://t.co/P","indices":["34","48"],"type":"photo","media_url_https":"https://pbs.twimg.com/media/P1.jpg"}]},
-            "lang":"en"}}"#,
+            "possibly_sensitive":true,"lang":"en"}}"#,
         );
         let names = vec!["me".to_string()];
         let owner = Owner {
@@ -252,6 +255,7 @@ mod tests {
             Some("data/tweets_media/9-P1.jpg")
         );
         assert_eq!(t.mentions[0].id.as_deref(), Some("1"));
+        assert!(t.possibly_sensitive, "Twitter's mark is kept");
     }
 
     #[test]

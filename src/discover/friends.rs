@@ -380,6 +380,7 @@ mod tests {
             urls: Vec::new(),
             media: Vec::new(),
             lang: None,
+            possibly_sensitive: false,
         }
     }
 

@@ -18,7 +18,7 @@ mod tests;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::length::{LengthRules, ServerKind};
 use super::media::{self, AltTexts, ChunkMedia};
@@ -30,7 +30,7 @@ use crate::fedi::{InstanceInfo, Visibility};
 pub use text::{BadFooterFormat, DateFooter, language};
 
 /// What the instance accepts, as composing needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostLimits {
     pub max_characters: usize,
     pub characters_reserved_per_url: usize,
@@ -92,8 +92,8 @@ pub struct ComposeOptions {
     /// link replaces a Twitter one on servers that count links as written.
     pub own_status_url_chars: usize,
     pub alt_texts: AltTexts,
-    /// Tweets Twitter marked possibly sensitive (their media go out sensitive). The archive
-    /// reader does not expose the flag yet, so this is empty until it does.
+    /// More tweets whose media go out sensitive, besides those the archive marks
+    /// `possibly_sensitive`.
     pub sensitive_tweets: HashSet<String>,
 }
 
@@ -117,7 +117,7 @@ impl ComposeOptions {
 }
 
 /// A tweet's posts, in order; chunk 0 first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Post {
     pub tweet_id: String,
     /// When it was tweeted (for backdating where the instance can, see `Capabilities`).
@@ -129,7 +129,7 @@ pub struct Post {
 }
 
 /// One status to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chunk {
     /// 0-based position in the tweet's thread, and the thread's length.
     pub index: usize,
@@ -153,7 +153,7 @@ pub struct Chunk {
 }
 
 /// What a post answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "tweet_id")]
 pub enum ReplyTarget {
     /// The post just before it in this tweet's thread.
@@ -164,7 +164,7 @@ pub enum ReplyTarget {
 }
 
 /// The tweet a quote tweet quoted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "target")]
 pub enum QuoteTarget {
     /// One of the owner's tweets (its id): link our copy instead of Twitter's.
@@ -325,7 +325,7 @@ fn chunks(
     let total = pieces.len().max(groups.len()).max(1);
     let mut groups = groups.into_iter();
     let language = language(tweet.lang.as_deref());
-    let sensitive = opts.sensitive_tweets.contains(&tweet.id);
+    let sensitive = tweet.possibly_sensitive || opts.sensitive_tweets.contains(&tweet.id);
     (0..total)
         .map(|index| {
             let text = layout.text(pieces.get(index).copied().unwrap_or(""), index, total);

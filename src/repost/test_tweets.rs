@@ -23,6 +23,7 @@ pub fn tweet(id: &str, text: &str) -> Tweet {
         urls: Vec::new(),
         media: Vec::new(),
         lang: Some("en".to_string()),
+        possibly_sensitive: false,
     }
 }
 
