@@ -9,7 +9,7 @@
 //! | lists of accounts | following, `GET /api/v1/blocks`, `GET /api/v1/mutes`, list members: newest first, `Link` paging by internal ids |
 //! | lists | create, list, add members (followed accounts only) |
 //! | media | v1/v2 upload, 202 + polling for video |
-//! | statuses | threads, `Idempotency-Key` per account with a TTL (1 h), length limit, scheduling |
+//! | statuses | threads, `Idempotency-Key` per account with a TTL (1 h), length limit, scheduling, an account's statuses (`min_id`), delete; GoToSocial's quirks (below) |
 //! | instance | v1/v2, NodeInfo |
 //! | limits | each flavour's headers, per-family buckets, queued 429/503, the follow cap |
 //! | crashes | [`FakeMastodon::drop_after_commit`]: the change is made, the answer never sent |
@@ -24,6 +24,15 @@
 //! // … run the client …
 //! assert_eq!(m.state().follows.len(), 1);
 //! ```
+//!
+//! The GoToSocial flavour behaves as the real server does where `post` meets it (0.19.2, tried
+//! against it): it ignores `Idempotency-Key`; it counts length as characters of text plus
+//! content warning, links as written; `POST /api/v2/media` answers 200 at once; a past
+//! `scheduled_at` backdates the post (a bare date is a 400, 1970 or before a 406, a backdated
+//! reply to someone else's post a 403) and a future one is a 501 (a scheduled status from
+//! 0.20 on); a post without `visibility` takes the account's default (`private` here); a
+//! status's id sorts by its date, so a backdated post sits among old ones; and it sends the
+//! source `text` of one's own posts.
 //!
 //! Answers follow the shapes of real recordings (Mastodon.py's cassettes) and the OpenAPI
 //! description; the values are invented.
@@ -374,6 +383,9 @@ fn answer(ctx: &mut Ctx<'_>, route: Route) -> Resp {
         Route::Media(id) => content::media(ctx, &id),
         Route::Statuses => content::create_status(ctx),
         Route::Status(id) => content::status(ctx, &id),
+        Route::DeleteStatus(id) => content::delete_status(ctx, &id),
+        Route::AccountStatuses(id) => content::account_statuses(ctx, &id),
+        Route::CancelScheduled(id) => content::cancel_scheduled(ctx, &id),
         Route::Instance(version) => instance::instance(ctx, version),
     }
 }

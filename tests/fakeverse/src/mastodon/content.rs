@@ -1,8 +1,9 @@
 //! Lists, media and statuses: list membership (followed accounts only, members paged by
 //! account id), uploads (images are ready at once, video and audio answer 202 and stay
 //! "processing" for a few polls), and statuses with threads, `Idempotency-Key` replay per
-//! account within a TTL, the length limit and scheduling (past `scheduled_at`: Mastodon
-//! publishes now, GoToSocial backdates).
+//! account within a TTL (not on GoToSocial, which ignores the key), the length limit (as each
+//! software counts) and scheduling (past `scheduled_at`: Mastodon publishes now, GoToSocial
+//! backdates, with its refusals), an account's statuses and deleting them.
 
 use std::time::{Duration, SystemTime};
 
@@ -121,7 +122,7 @@ pub(crate) fn upload(ctx: &mut Ctx<'_>) -> Resp {
     if kind == "image" && file.data.len() > ctx.state.image_size_limit {
         return invalid("File file size must be less than 16 MB");
     }
-    let polls_left = if kind == "image" {
+    let polls_left = if kind == "image" || ctx.state.flavour == Flavour::GoToSocial {
         0
     } else {
         ctx.state.processing_polls
@@ -188,6 +189,7 @@ pub(crate) fn create_status(ctx: &mut Ctx<'_>) -> Resp {
     let key = ctx
         .req
         .header("idempotency-key")
+        .filter(|_| ctx.state.flavour != Flavour::GoToSocial)
         .map(|k| (me.clone(), k.to_string()));
     if let Some(rec) = key.as_ref().and_then(|k| replayed(ctx, k)) {
         return posted(ctx, rec);
@@ -225,7 +227,13 @@ fn replayed(ctx: &Ctx<'_>, key: &(String, String)) -> Option<StatusRec> {
 fn posted(ctx: &Ctx<'_>, rec: StatusRec) -> Resp {
     match rec.scheduled_for {
         Some(at) => Resp::json(200, &json::scheduled(&rec, at, ctx.state, &ctx.base)),
-        None => Resp::json(200, &json::status(ctx.state, &rec, &ctx.base)),
+        None => {
+            let mut body = json::status(ctx.state, &rec, &ctx.base);
+            if ctx.state.flavour == Flavour::GoToSocial {
+                body["text"] = json!(rec.text);
+            }
+            Resp::json(200, &body)
+        }
     }
 }
 
@@ -239,7 +247,11 @@ fn new_status(ctx: &mut Ctx<'_>, me: &str, key: Option<String>) -> Result<Status
         return Err(invalid("Text can't be blank"));
     }
     let max = ctx.state.max_characters;
-    if countable_length(&text) + spoiler_text.chars().count() > max {
+    let length = match ctx.state.flavour {
+        Flavour::GoToSocial => text.chars().count(),
+        _ => countable_length(&text),
+    };
+    if length + spoiler_text.chars().count() > max {
         return Err(invalid(&format!("Text character limit of {max} exceeded")));
     }
     let in_reply_to_id = ctx.field("in_reply_to_id").filter(|v| !v.is_empty());
@@ -248,13 +260,25 @@ fn new_status(ctx: &mut Ctx<'_>, me: &str, key: Option<String>) -> Result<Status
     {
         return Err(not_found());
     }
-    let visibility = ctx.field("visibility").unwrap_or_else(|| "public".into());
+    let default_visibility = match ctx.state.flavour {
+        Flavour::GoToSocial => "private",
+        _ => "public",
+    };
+    let visibility = ctx
+        .field("visibility")
+        .unwrap_or_else(|| default_visibility.into());
     if !["public", "unlisted", "private", "direct"].contains(&visibility.as_str()) {
         return Err(invalid("Visibility is not included in the list"));
     }
     let (created_at, backdated, scheduled_for) = timing(ctx)?;
+    if backdated
+        && let Some(parent) = in_reply_to_id.as_deref().and_then(|p| ctx.state.status(p))
+        && parent.account_id != me
+    {
+        return Err(Resp::error(403, "replies to others can't be backfilled"));
+    }
     Ok(StatusRec {
-        id: ctx.state.id(),
+        id: ctx.state.status_id(created_at),
         account_id: me.to_string(),
         text,
         spoiler_text,
@@ -303,14 +327,26 @@ fn timing(ctx: &Ctx<'_>) -> Result<(SystemTime, bool, Option<SystemTime>), Resp>
     let Some(text) = ctx.field("scheduled_at").filter(|t| !t.is_empty()) else {
         return Ok((now, false, None));
     };
-    let at: SystemTime = DateTime::parse_from_rfc3339(&text)
-        .map_err(|_| invalid("Scheduled at is invalid"))?
-        .into();
+    let gts = ctx.state.flavour == Flavour::GoToSocial;
+    let at: SystemTime = match DateTime::parse_from_rfc3339(&text) {
+        Ok(at) => at.into(),
+        Err(_) if gts => return Err(Resp::error(400, "Bad Request: invalid scheduled_at")),
+        Err(_) => return Err(invalid("Scheduled at is invalid")),
+    };
+    if gts && at <= SystemTime::UNIX_EPOCH {
+        return Err(Resp::error(
+            406,
+            "Not Acceptable: scheduled_at must be after 1970",
+        ));
+    }
     if at <= now {
         return Ok(match ctx.state.flavour {
             Flavour::GoToSocial => (at, true, None),
             _ => (now, false, None),
         });
+    }
+    if gts && !ctx.state.version.starts_with("0.2") {
+        return Err(Resp::error(501, "Not Implemented: scheduled statuses"));
     }
     if at < now + Duration::from_secs(300) {
         return Err(invalid(
@@ -318,6 +354,81 @@ fn timing(ctx: &Ctx<'_>) -> Result<(SystemTime, bool, Option<SystemTime>), Resp>
         ));
     }
     Ok((now, false, Some(at)))
+}
+
+/// `DELETE /api/v1/statuses/:id`: one's own post, answered with it (and its `text`).
+pub(crate) fn delete_status(ctx: &mut Ctx<'_>, id: &str) -> Resp {
+    let me = user!(ctx, "write:statuses");
+    let Some(index) = ctx
+        .state
+        .statuses
+        .iter()
+        .position(|s| s.id == id && s.account_id == me && s.scheduled_for.is_none())
+    else {
+        return not_found();
+    };
+    let rec = ctx.state.statuses.remove(index);
+    let mut body = json::status(ctx.state, &rec, &ctx.base);
+    body["text"] = json!(rec.text);
+    ctx.state.deleted_statuses.push(rec);
+    Resp::json(200, &body)
+}
+
+/// `DELETE /api/v1/scheduled_statuses/:id`.
+pub(crate) fn cancel_scheduled(ctx: &mut Ctx<'_>, id: &str) -> Resp {
+    let me = user!(ctx, "write:statuses");
+    let before = ctx.state.statuses.len();
+    ctx.state
+        .statuses
+        .retain(|s| !(s.id == id && s.account_id == me && s.scheduled_for.is_some()));
+    if ctx.state.statuses.len() == before {
+        return not_found();
+    }
+    Resp::json(200, &json!({}))
+}
+
+/// `GET /api/v1/accounts/:id/statuses`: newest first, `limit` (≤ 40); `max_id` gives older
+/// ones, `min_id` the ones right after it (by id, as Mastodon and GoToSocial page).
+pub(crate) fn account_statuses(ctx: &mut Ctx<'_>, id: &str) -> Resp {
+    let viewer = ctx.maybe_user();
+    let limit: usize = ctx
+        .req
+        .query_param("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20)
+        .clamp(1, 40);
+    let order = |id: &str| (id.len(), id.to_string());
+    let max = ctx.req.query_param("max_id").map(|m| order(&m));
+    let min = ctx.req.query_param("min_id").map(|m| order(&m));
+    let mut mine: Vec<&StatusRec> = ctx
+        .state
+        .statuses
+        .iter()
+        .filter(|s| s.account_id == id && s.scheduled_for.is_none())
+        .filter(|s| {
+            viewer.as_deref() == Some(id) || s.visibility == "public" || s.visibility == "unlisted"
+        })
+        .filter(|s| max.as_ref().is_none_or(|m| order(&s.id) < *m))
+        .filter(|s| min.as_ref().is_none_or(|m| order(&s.id) > *m))
+        .collect();
+    mine.sort_by_key(|s| order(&s.id));
+    let page: Vec<&StatusRec> = if min.is_some() {
+        mine.into_iter().take(limit).rev().collect()
+    } else {
+        mine.into_iter().rev().take(limit).collect()
+    };
+    let gts = ctx.state.flavour == Flavour::GoToSocial;
+    let body: Vec<Value> = page
+        .into_iter()
+        .map(|rec| {
+            let mut value = json::status(ctx.state, rec, &ctx.base);
+            if gts && viewer.as_deref() == Some(id) {
+                value["text"] = json!(rec.text);
+            }
+            value
+        })
+        .collect();
+    Resp::json(200, &Value::Array(body))
 }
 
 /// Mastodon's counting, simplified: characters, with every URL counting 23.

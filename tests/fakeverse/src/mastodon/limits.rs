@@ -24,6 +24,8 @@ pub enum Family {
     Statuses,
     /// `POST /api/v{1,2}/media`.
     Media,
+    /// `DELETE /api/v1/statuses/:id` (Mastodon: 30 per 30 minutes).
+    Deletes,
     /// `/api/v1/apps`, `/oauth/*`.
     Auth,
 }
@@ -48,6 +50,7 @@ pub(crate) fn family_of(method: &str, segments: &[&str]) -> Family {
         ["api", "v1", "accounts", _, "follow"] if post => Family::Follows,
         ["api", "v1", "statuses"] if post => Family::Statuses,
         ["api", "v1" | "v2", "media"] if post => Family::Media,
+        ["api", "v1", "statuses", _] if method == "DELETE" => Family::Deletes,
         ["api", "v1", "apps"] | ["oauth", ..] => Family::Auth,
         _ => Family::Api,
     }
@@ -59,6 +62,7 @@ fn buckets(family: Family) -> &'static [Family] {
         Family::Follows => &[Family::Follows, Family::Api],
         Family::Statuses => &[Family::Statuses, Family::Api],
         Family::Media => &[Family::Media, Family::Api],
+        Family::Deletes => &[Family::Deletes, Family::Api],
         Family::Auth => &[Family::Auth],
     }
 }
@@ -73,6 +77,7 @@ pub(crate) fn defaults(flavour: Flavour) -> BTreeMap<Family, Window> {
             limits.insert(Family::Follows, Window::new(400, min(24 * 60)));
             limits.insert(Family::Statuses, Window::new(300, min(180)));
             limits.insert(Family::Media, Window::new(30, min(30)));
+            limits.insert(Family::Deletes, Window::new(30, min(30)));
         }
         Flavour::GoToSocial => {
             limits.insert(Family::Api, Window::new(300, min(5)));

@@ -29,6 +29,9 @@ pub(crate) enum Route {
     Media(String),
     Statuses,
     Status(String),
+    DeleteStatus(String),
+    AccountStatuses(String),
+    CancelScheduled(String),
     Instance(u8),
 }
 
@@ -62,6 +65,13 @@ impl Route {
             ("GET", ["api", "v1", "media", id]) => Route::Media(id.to_string()),
             ("POST", ["api", "v1", "statuses"]) => Route::Statuses,
             ("GET", ["api", "v1", "statuses", id]) => Route::Status(id.to_string()),
+            ("DELETE", ["api", "v1", "statuses", id]) => Route::DeleteStatus(id.to_string()),
+            ("GET", ["api", "v1", "accounts", id, "statuses"]) => {
+                Route::AccountStatuses(id.to_string())
+            }
+            ("DELETE", ["api", "v1", "scheduled_statuses", id]) => {
+                Route::CancelScheduled(id.to_string())
+            }
             ("GET", ["api", "v2", "instance"]) if !pleroma => Route::Instance(2),
             ("GET", ["api", "v1", "instance"]) => Route::Instance(1),
             _ => return None,

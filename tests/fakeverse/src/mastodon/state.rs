@@ -209,6 +209,8 @@ pub struct State {
     pub lists: Vec<ListRec>,
     pub media: Vec<MediaRec>,
     pub statuses: Vec<StatusRec>,
+    /// Statuses deleted through the API, in order.
+    pub deleted_statuses: Vec<StatusRec>,
     /// Requests refused with 429 or a throttling 503.
     pub refused: u32,
     /// Follow requests carried out (the answer may have been lost), per target account id:
@@ -254,6 +256,7 @@ impl State {
             lists: Vec::new(),
             media: Vec::new(),
             statuses: Vec::new(),
+            deleted_statuses: Vec::new(),
             refused: 0,
             follow_calls: BTreeMap::new(),
             refusals: Vec::new(),
@@ -278,6 +281,19 @@ impl State {
     pub(crate) fn id(&mut self) -> String {
         self.next_id += 1_000_003;
         self.next_id.to_string()
+    }
+
+    /// A fresh status id. GoToSocial's sort by the post's date (ULIDs made from it), so a
+    /// backdated post gets an old id; elsewhere ids grow with time.
+    pub(crate) fn status_id(&mut self, created_at: SystemTime) -> String {
+        if self.flavour != Flavour::GoToSocial {
+            return self.id();
+        }
+        self.serial += 1;
+        let millis = created_at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        format!("{millis:013}{:06}", self.serial % 1_000_000)
     }
 
     /// A fresh internal id for a follow, block or mute (what their lists page by).
