@@ -7,29 +7,55 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 
 use super::account::InstanceArgs;
-use crate::commands::post::{Config, Limits, Output};
+use crate::commands::post::{Config, Limits, Output, UndoTarget};
 use crate::exit::UsageError;
 use crate::fedi::Visibility;
+use crate::repost::backdate::Backdate;
 use crate::repost::{DateFooter, PostLimits, Replies, RetweetMode, ServerKind, UnmatchedMentions};
 
-/// `fedimigrate post ARCHIVE --dry-run`
+/// `fedimigrate post ARCHIVE`
 #[derive(Debug, Args)]
 #[command(after_help = POST_HELP)]
 pub struct PostArgs {
     /// The archive: the .zip X gave you, or the folder it unpacks to
-    pub archive: PathBuf,
+    #[arg(required_unless_present_any = ["undo", "runs"])]
+    pub archive: Option<PathBuf>,
 
     #[command(flatten)]
     pub instance: InstanceArgs,
 
     /// Show every post exactly as it would be sent, with counts and the time it takes, and
-    /// send nothing (re-posting itself is coming; the preview works today)
+    /// send nothing
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Print one JSON object per post (JSON Lines) instead of text; the counts go to stderr
+    /// Print one JSON object per post (JSON Lines): with --dry-run each post to make, else
+    /// each post made (tweet, status id, URL); the counts go to stderr
     #[arg(long)]
     pub jsonl: bool,
+
+    /// Go ahead without asking (needed when there is no terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// When the instance's rate limit would make the run wait longer than this, stop, save,
+    /// say when to run again, and exit 75 (e.g. 30s, 15m, 2h)
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = super::follow::parse_duration)]
+    pub max_wait: std::time::Duration,
+
+    /// Delete exactly the posts a run made (default: the latest); `--runs` lists them
+    #[arg(long, value_name = "RUN", num_args = 0..=1, default_missing_value = "last",
+          conflicts_with_all = ["archive", "dry_run"])]
+    pub undo: Option<String>,
+
+    /// List the post runs in the journal and stop
+    #[arg(long, conflicts_with_all = ["archive", "undo", "dry_run"])]
+    pub runs: bool,
+
+    /// Keep the tweets' dates where the instance can backdate posts (auto), or date every
+    /// post when it is made (never)
+    #[arg(long, value_enum, default_value_t = BackdateArg::Auto)]
+    pub backdate: BackdateArg,
 
     /// Preview offline for an instance that allows N characters per post (no network at all)
     #[arg(long, value_name = "N")]
@@ -134,25 +160,37 @@ pub enum VisibilityArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackdateArg {
+    Auto,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum UnmatchedArg {
     Fullwidth,
     ProfileLink,
 }
 
 const POST_HELP: &str = "\
-Re-posting itself is not built yet: the preview (--dry-run) works today, and without
---dry-run the command says so and exits 2.
+Posting is resumable: every post is journaled, a rerun of the same command continues where it
+stopped without posting twice, and threads continue across runs.
 
 Examples:
   fedimigrate post archive.zip --dry-run                    # every post, as your instance takes it
   fedimigrate post archive.zip --dry-run --max-chars 500    # offline, for a stock Mastodon
   fedimigrate post archive.zip --dry-run --jsonl --since 2019-01-01 --matches matches.jsonl
+  fedimigrate post archive.zip --since 2019-01-01           # the plan, a question, then posting
+  fedimigrate post --runs                                   # what each run posted
+  fedimigrate post --undo                                   # delete exactly what the last run posted
 
 Exit codes:
-  0    done (the preview was printed)
-  1    error (the archive, a file named by a flag or the instance cannot be used)
-  2    usage error, or no --dry-run (re-posting is coming; the preview works today)
+  0    done
+  1    error (the archive, a file named by a flag or the instance cannot be used; or the
+       instance could not be reached: the same command continues)
+  2    usage error, or not confirmed (no terminal and no --yes)
+  3    some tweets could not be posted (each was named; a rerun tries them again)
   4    not logged in, or the instance refused the token (without --max-chars)
+  75   not finished: the rate limit needs a longer wait than --max-wait; run it again later
   130  interrupted";
 
 impl PostArgs {
@@ -179,8 +217,27 @@ impl PostArgs {
             None => None,
         };
         let limits = self.limits()?;
+        let undo = match self.undo.as_deref() {
+            None => None,
+            Some("last") => Some(UndoTarget::Last),
+            Some(run) => Some(UndoTarget::Run(
+                run.trim_start_matches('#').parse().map_err(|_| {
+                    UsageError(format!(
+                        "--undo takes a run number (see --runs), not `{run}`"
+                    ))
+                })?,
+            )),
+        };
         Ok(Config {
-            archive: self.archive,
+            archive: self.archive.unwrap_or_default(),
+            yes: self.yes,
+            max_wait: self.max_wait,
+            undo,
+            runs: self.runs,
+            backdate: match self.backdate {
+                BackdateArg::Auto => Backdate::Auto,
+                BackdateArg::Never => Backdate::Never,
+            },
             choice: self.instance.into_choice(),
             dry_run: self.dry_run,
             output: if self.jsonl {

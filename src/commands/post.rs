@@ -1,20 +1,22 @@
-//! `fedimigrate post ARCHIVE --dry-run`: the preview of re-posting (issue 10, first slice).
+//! `fedimigrate post ARCHIVE`: re-posting tweet history. This file holds the options and the
+//! preview (`--dry-run`); `send` posts for real, resumes, lists runs and undoes them.
 //!
-//! The flow: learn the limits (from `--max-chars`, with no network at all, or by asking the
+//! The preview's flow: learn the limits (from `--max-chars`, with no network at all, or by asking the
 //! instance, read only) → read the files flags name (`inputs`) → stream the archive, select
 //! and compose one tweet at a time, spilling each rendered post to a temporary file
 //! (`preview`) → print the posts in thread order, then the counts and the time the
 //! instance's limits make it take (`render`). Memory holds one tweet and a few bytes per
 //! selected tweet, whatever the archive's size.
 //!
-//! Re-posting itself (upload, send, journal, resume, undo) is not built yet: without
-//! `--dry-run` the command says so and exits 2. It never writes to the instance.
+//! The preview never writes to the instance.
 
 mod inputs;
 mod preview;
 mod render;
+mod send;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -24,6 +26,7 @@ use crate::archive::Archive;
 use crate::exit::{Outcome, UsageError};
 use crate::fedi::session::connect;
 use crate::fedi::{AccountChoice, Budgets, Visibility};
+use crate::repost::backdate::Backdate;
 use crate::repost::{
     ComposeOptions, DateFooter, PostLimits, Replies, RetweetMode, Selection, ServerKind,
     UnmatchedMentions,
@@ -43,6 +46,13 @@ pub enum Limits {
 pub enum Output {
     Text,
     Jsonl,
+}
+
+/// Which run `--undo` deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndoTarget {
+    Last,
+    Run(u32),
 }
 
 /// Validated options of `post`.
@@ -67,6 +77,14 @@ pub struct Config {
     pub matches: Option<PathBuf>,
     pub unmatched: UnmatchedMentions,
     pub alt_text: Option<PathBuf>,
+    /// Go ahead without asking.
+    pub yes: bool,
+    /// The longest rate-limit wait before the run stops with exit 75.
+    pub max_wait: Duration,
+    pub undo: Option<UndoTarget>,
+    /// List the runs and stop.
+    pub runs: bool,
+    pub backdate: Backdate,
 }
 
 /// What the preview is for: the account, its instance's limits and rate budgets.
@@ -82,12 +100,7 @@ struct Target {
 /// Runs the command.
 pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     if !config.dry_run {
-        return Err(UsageError(
-            "re-posting is not built yet (it is coming); run `fedimigrate post ARCHIVE --dry-run` \
-             to preview every post it will make"
-                .into(),
-        )
-        .into());
+        return send::run(&config, env).await;
     }
     let target = target(&config, env).await?;
     let (selection, mut options) = prepare(&config, &target, env)?;

@@ -14,13 +14,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::length::ServerKind;
 use crate::archive::{MediaKind, MediaRef};
 
 /// One file to upload and attach.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChunkMedia {
     /// The file inside the archive (for `Archive::read_file`).
     pub file: String,
@@ -238,6 +238,85 @@ mod tests {
         assert_eq!(
             found,
             [Some("by id"), Some("by file"), Some("by name"), None]
+        );
+    }
+}
+
+/// What the instance accepts for uploads (from `/api/v2/instance`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub image_size_limit: Option<u64>,
+    pub video_size_limit: Option<u64>,
+    /// Empty when the server does not say.
+    pub supported_mime_types: Vec<String>,
+}
+
+/// The MIME type of a media file, from its name (the archive's files are named
+/// `<tweet id>-<id>.<ext>`).
+pub fn mime_type(file: &str) -> Option<&'static str> {
+    let ext = file.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "m4v" => "video/x-m4v",
+        "webm" => "video/webm",
+        _ => return None,
+    })
+}
+
+/// Why the instance cannot take a file of `size` bytes of type `mime`, if it cannot.
+pub fn refusal(limits: &UploadLimits, mime: &str, size: u64) -> Option<String> {
+    if !limits.supported_mime_types.is_empty()
+        && !limits.supported_mime_types.iter().any(|m| m == mime)
+    {
+        return Some(format!("the instance does not take {mime} files"));
+    }
+    let limit = if mime.starts_with("video/") {
+        limits.video_size_limit
+    } else {
+        limits.image_size_limit
+    };
+    limit.filter(|&max| size > max).map(|max| {
+        format!(
+            "it is {:.1} MB and the instance takes at most {:.1} MB",
+            size as f64 / 1e6,
+            max as f64 / 1e6
+        )
+    })
+}
+
+#[cfg(test)]
+mod upload_tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_the_instance_cannot_take() {
+        let limits = UploadLimits {
+            image_size_limit: Some(1_000),
+            video_size_limit: Some(5_000),
+            supported_mime_types: vec!["image/jpeg".into(), "video/mp4".into()],
+        };
+        assert_eq!(mime_type("data/tweets_media/1-a.JPG"), Some("image/jpeg"));
+        assert_eq!(mime_type("noext"), None);
+        assert_eq!(refusal(&limits, "image/jpeg", 1_000), None);
+        assert!(
+            refusal(&limits, "image/jpeg", 1_001)
+                .unwrap()
+                .contains("at most")
+        );
+        assert_eq!(refusal(&limits, "video/mp4", 4_000), None);
+        assert!(
+            refusal(&limits, "image/webp", 10)
+                .unwrap()
+                .contains("image/webp")
+        );
+        assert_eq!(
+            refusal(&UploadLimits::default(), "image/webp", 1 << 40),
+            None
         );
     }
 }

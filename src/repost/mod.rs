@@ -1,4 +1,4 @@
-//! Re-posting tweet history (issue 10, `fedimigrate post`): the pure half. What exists:
+//! Re-posting tweet history (issue 10, `fedimigrate post`).
 //!
 //! | file | holds |
 //! |---|---|
@@ -9,28 +9,24 @@
 //! | `length.rs` | length as the server's software counts it (Mastodon graphemes with link and mention rules; GoToSocial code points) |
 //! | `split.rs` | cutting an over-long text at paragraphs, sentences, words or CJK characters, never inside links, mentions or graphemes |
 //! | `entities.rs` | where servers see links and mentions |
-//! | `media.rs` | media grouped per post (count limit, no video mixed with other media on Mastodon), alt texts |
+//! | `media.rs` | media grouped per post (count limit, no video mixed with other media on Mastodon), alt texts, what the instance's upload limits refuse |
+//! | `backdate.rs` | whether a post keeps its tweet's date (`scheduled_at` only where the server backdates) |
+//! | `found.rs` | recognising our post among the account's statuses after its answer was lost |
+//! | `journal.rs` | the post journal: tweet chunk → status, uploads, attempts, undo |
+//! | `run.rs` | the sender: upload, resolve replies and quotes, create with the idempotency key, journal; the undo |
 //!
-//! Nothing here does I/O. The executor (still to build) must, per tweet in
-//! [`select::thread_order`], after [`select::select`] and [`compose::compose`]:
-//! - upload each chunk's media from the archive (`Archive::read_file`), poll until processed,
-//!   skip with a warning what the instance's size and type limits refuse, reuse uploads the
-//!   journal has but never attached;
-//! - resolve `reply_to`: [`ReplyTarget::PreviousChunk`] is the status it just made;
-//!   [`ReplyTarget::Tweet`] is the journal's status for that tweet's *last* chunk, or none;
-//! - for [`QuoteTarget::Own`], replace `quote_placeholder` in the text with the URL of our
-//!   copy of that tweet when the journal has one (the length already reserves
-//!   `own_status_url_chars` for it), else leave the Twitter link;
-//! - send with the chunk's `idempotency_key`, always with `visibility`; backdate with
-//!   `created_at` only where `Capabilities::can_backdate` (never a past `scheduled_at`
-//!   elsewhere, and not for replies to others on GoToSocial);
-//! - journal (tweet id, chunk index) → status id after every post.
+//! Everything but `journal.rs` and `run.rs` is pure; those two do the I/O, and the command
+//! (`commands/post`) does what the person sees.
 
+pub mod backdate;
 pub mod compose;
 pub mod entities;
+pub mod found;
+pub mod journal;
 pub mod length;
 pub mod media;
 pub mod mentions;
+pub mod run;
 pub mod select;
 pub mod split;
 

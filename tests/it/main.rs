@@ -18,6 +18,8 @@ mod hostile_servers;
 mod login;
 mod net;
 mod post;
+mod post_crash;
+mod post_send;
 mod util;
 mod verify;
 mod verify_xapi;

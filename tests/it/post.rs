@@ -45,7 +45,7 @@ fn media(key: &str, video: bool, present: bool) -> MediaSpec {
 
 /// The archive every offline test reads. Tweets are listed newest first, as X writes them,
 /// in two parts: the thread's reply (id 1002) lands in the part before its parent (1001).
-fn archive(dir: &Path) -> PathBuf {
+pub fn archive(dir: &Path) -> PathBuf {
     let mut m = Modern {
         owner: Some(owner()),
         parts: 2,

@@ -15,7 +15,7 @@ use super::Output;
 use super::render;
 use crate::archive::{Archive, ArchiveError, Tweet};
 use crate::repost::{
-    ComposeOptions, OrderKey, Selection, SkipReason, compact_id, compose, order_keys, select,
+    ComposeOptions, OrderKey, Post, Selection, SkipReason, compact_id, compose, order_keys, select,
 };
 use crate::ui::Ui;
 
@@ -63,13 +63,41 @@ pub struct Preview {
     output: Output,
 }
 
-/// Selects, composes and spills every tweet of `archive`.
+/// How a composed post is kept: its bytes, appended to the buffer, and the length of the
+/// text rendering's head (see `render::post`), or 0.
+pub type Renderer<'a> = dyn FnMut(&Post, &mut Vec<u8>) -> Result<u32, serde_json::Error> + 'a;
+
+/// Selects, composes and spills every tweet of `archive`, printable as `output`.
 pub fn compose_all(
     archive: &Archive,
     selection: &Selection,
     options: &ComposeOptions,
     output: Output,
     ui: &Ui,
+) -> anyhow::Result<Preview> {
+    let mut render = |post: &Post, buf: &mut Vec<u8>| render::post(post, output, buf);
+    compose_with(archive, selection, options, output, ui, &mut render)
+}
+
+/// Selects, composes and spills every tweet of `archive` as the executor reads them back:
+/// each [`Post`] as JSON ([`Preview::post`]).
+pub fn compose_for_sending(
+    archive: &Archive,
+    selection: &Selection,
+    options: &ComposeOptions,
+    ui: &Ui,
+) -> anyhow::Result<Preview> {
+    let mut render = |post: &Post, buf: &mut Vec<u8>| serde_json::to_writer(buf, post).map(|()| 0);
+    compose_with(archive, selection, options, Output::Jsonl, ui, &mut render)
+}
+
+fn compose_with(
+    archive: &Archive,
+    selection: &Selection,
+    options: &ComposeOptions,
+    output: Output,
+    ui: &Ui,
+    render: &mut Renderer<'_>,
 ) -> anyhow::Result<Preview> {
     let file = spill_file().context("cannot create a temporary file for the preview")?;
     let mut spill = Spill {
@@ -99,11 +127,9 @@ pub fn compose_all(
                     .sum::<u64>();
                 counts.media_left_out += post.warnings.len() as u64;
                 spill.buf.clear();
-                let head = render::post(&post, output, &mut spill.buf).map_err(|source| {
-                    PreviewError::Json {
-                        tweet_id: post.tweet_id.clone(),
-                        source,
-                    }
+                let head = render(&post, &mut spill.buf).map_err(|source| PreviewError::Json {
+                    tweet_id: post.tweet_id.clone(),
+                    source,
                 })?;
                 let (offset, len) = spill.push()?;
                 items.push(Item {
@@ -181,6 +207,21 @@ impl Spill {
 }
 
 impl Preview {
+    /// The posts' positions in thread order (for [`Preview::post`]).
+    pub fn order(&self) -> Vec<usize> {
+        let keys: Vec<OrderKey<u64>> = self.items.iter().map(|i| i.key).collect();
+        order_keys(&keys)
+    }
+
+    /// The `i`th post spilled by [`compose_for_sending`].
+    pub fn post(&mut self, i: usize) -> anyhow::Result<Post> {
+        let item = self.items[i];
+        let mut buf = vec![0; item.len as usize];
+        read_at(&mut self.spill, item.offset, &mut buf)
+            .context("cannot read back the composed posts' temporary file")?;
+        serde_json::from_slice(&buf).context("cannot read back a composed post")
+    }
+
     /// Copies every post out, in thread order.
     pub fn write_in_order(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
         let keys: Vec<OrderKey<u64>> = self.items.iter().map(|i| i.key).collect();

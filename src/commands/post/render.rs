@@ -221,13 +221,17 @@ pub fn summary(counts: &Counts, budgets: &Budgets, target: &str) -> String {
     }
     text.push('\n');
     let (took, limits) = eta(counts.posts, counts.media, budgets);
-    let took = if took.is_zero() {
+    text.push_str(&format!("Time        {} ({limits})\n", time_text(took)));
+    text
+}
+
+/// How long the rate limits make the posting take, as a phrase.
+pub fn time_text(took: Duration) -> String {
+    if took.is_zero() {
         "no waiting: it all fits in the rate limits' first window".to_string()
     } else {
         format!("about {} under the rate limits", eta::span(took))
-    };
-    text.push_str(&format!("Time        {took} ({limits})\n"));
-    text
+    }
 }
 
 fn reasons(skipped: &HashMap<SkipReason, u64>) -> String {
@@ -253,12 +257,26 @@ pub fn eta(posts: u64, media: u64, budgets: &Budgets) -> (Duration, String) {
     let statuses = budgets.get(Family::Statuses).map(Window::of);
     let uploads = budgets.get(Family::Media).map(Window::of);
     let api = budgets.get(Family::Api).map(Window::of);
+    // Every post and upload also counts against the per-token budget, and so does the poll
+    // of an upload that is still processing: one more request per file, at worst.
+    let by_token = api.map_or(Duration::ZERO, |a| eta::time_for(posts + 2 * media, &a));
+    let token = api.map(|a| format!(", {}", a.describe("requests")));
     match (statuses, uploads, api) {
         (Some(s), Some(m), _) => (
-            eta::time_for(posts, &s).max(eta::time_for(media, &m)),
-            format!("{}, {}", s.describe("posts"), m.describe("media uploads")),
+            eta::time_for(posts, &s)
+                .max(eta::time_for(media, &m))
+                .max(by_token),
+            format!(
+                "{}, {}{}",
+                s.describe("posts"),
+                m.describe("media uploads"),
+                token.unwrap_or_default()
+            ),
         ),
-        (Some(s), None, _) => (eta::time_for(posts, &s), s.describe("posts")),
+        (Some(s), None, _) => (
+            eta::time_for(posts, &s).max(by_token),
+            format!("{}{}", s.describe("posts"), token.unwrap_or_default()),
+        ),
         (None, _, Some(a)) => (eta::time_for(posts + media, &a), a.describe("requests")),
         (None, _, None) => (Duration::ZERO, "the instance states no rate limit".into()),
     }
@@ -271,9 +289,14 @@ mod tests {
     #[test]
     fn stock_mastodon_posts_300_per_3_hours_and_30_uploads_per_30_minutes() {
         let budgets = Budgets::mastodon();
-        let (took, limits) = eta(300, 30, &budgets);
+        let (took, limits) = eta(200, 30, &budgets);
         assert_eq!(took, Duration::ZERO);
-        assert_eq!(limits, "300 posts per 3 h, 30 media uploads per 30 min");
+        assert_eq!(
+            limits,
+            "300 posts per 3 h, 30 media uploads per 30 min, 300 requests per 5 min"
+        );
+        // 300 posts and 30 uploads (and their polls) pass the token's 300 per 5 minutes.
+        assert_eq!(eta(300, 30, &budgets).0, Duration::from_secs(300));
         let hours = |h: u64| Duration::from_secs(h * 3600);
         assert_eq!(eta(301, 0, &budgets).0, hours(3));
         assert_eq!(eta(1_000, 0, &budgets).0, hours(9));
