@@ -74,11 +74,7 @@ impl ArchiveClues {
         }
         for candidate in extract(&tweet.text, Field::Tweet, &self.opts) {
             let owner = self.mentioned_owner(tweet, candidate.handle.user());
-            let evidence = Evidence {
-                field: Field::Tweet,
-                rule: candidate.rule,
-                matched: candidate.matched,
-            };
+            let evidence = Evidence::twitter(Field::Tweet, candidate.rule, candidate.matched);
             self.handles.push((candidate.handle, evidence, owner));
         }
     }

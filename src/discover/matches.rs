@@ -350,11 +350,11 @@ mod tests {
         Finding {
             handle: Handle::new(user, host).unwrap(),
             bridge: None,
-            evidence: vec![Evidence {
-                field: Field::Description,
-                rule: Rule::AcctAt,
-                matched: format!("@{handle}"),
-            }],
+            evidence: vec![Evidence::twitter(
+                Field::Description,
+                Rule::AcctAt,
+                format!("@{handle}"),
+            )],
         }
     }
 
