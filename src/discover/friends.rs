@@ -38,6 +38,8 @@ pub struct ArchiveClues {
     following: HashSet<String>,
     /// id → (username, display name) from mentions and replies, followed accounts only.
     names: HashMap<String, (String, Option<String>)>,
+    /// id → the other usernames the account had in older tweets (renamed accounts).
+    renamed: HashMap<String, Vec<String>>,
     /// Handles written in the owner's tweets, with their evidence and the followed account
     /// the tweet itself points them to (see the module docs), in order of appearance.
     handles: Vec<(Handle, Evidence, Option<String>)>,
@@ -107,6 +109,12 @@ impl ArchiveClues {
             .names
             .entry(id.to_string())
             .or_insert_with(|| (username.to_string(), None));
+        if !entry.0.eq_ignore_ascii_case(username) {
+            let others = self.renamed.entry(id.to_string()).or_default();
+            if !others.iter().any(|o| o.eq_ignore_ascii_case(username)) {
+                others.push(username.to_string());
+            }
+        }
         if entry.1.is_none() {
             entry.1 = display.filter(|d| !d.trim().is_empty()).map(String::from);
         }
@@ -127,6 +135,14 @@ impl ArchiveClues {
                 }
             })
             .collect()
+    }
+
+    /// Every username the owner's tweets knew the account `id` by (an account renamed since
+    /// was mentioned under its old name).
+    pub fn usernames(&self, id: &str) -> Vec<String> {
+        let first = self.names.get(id).map(|(name, _)| name.clone());
+        let others = self.renamed.get(id).into_iter().flatten().cloned();
+        first.into_iter().chain(others).collect()
     }
 
     /// How many handles the owner's tweets hold (attributed or not).

@@ -18,6 +18,7 @@ mod hostile_servers;
 mod login;
 mod net;
 mod post;
+mod reverse;
 mod util;
 mod verify;
 mod verify_xapi;
