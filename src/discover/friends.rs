@@ -587,4 +587,15 @@ mod tests {
         );
         assert_eq!(target.profile_url, None);
     }
+
+    #[test]
+    fn a_renamed_account_is_known_by_every_name_the_tweets_used() {
+        let mut clues = ArchiveClues::new(&["7".to_string()], ExtractOptions::default());
+        clues.add(&tweet("hi @old_name", &[("7", "old_name", "Pat")]));
+        clues.add(&tweet("hi @New_Name", &[("7", "New_Name", "Pat")]));
+        clues.add(&tweet("hi @new_name", &[("7", "new_name", "Pat")]));
+        clues.add(&tweet("hi @x", &[("8", "not_followed", "X")]));
+        assert_eq!(clues.usernames("7"), ["old_name", "New_Name"]);
+        assert!(clues.usernames("8").is_empty());
+    }
 }

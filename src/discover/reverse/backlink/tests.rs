@@ -55,9 +55,12 @@ fn field(name: &str) -> Place {
     }
 }
 
+/// (what, the account, the proofs expected: where and how).
+type Case = (&'static str, FediAccount, Vec<(Place, How)>);
+
 #[test]
 fn backlinks_that_prove() {
-    let cases: Vec<(&str, FediAccount, Vec<(Place, How)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "field with a twitter.com link",
             account(
