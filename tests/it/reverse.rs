@@ -430,6 +430,35 @@ fn an_interrupted_run_resumes_without_repeating_searches() {
     );
 }
 
+#[test]
+fn reverse_needs_a_login_and_the_network() {
+    let world = World::new();
+    let (archive, profiles) = world.inputs(&[("301", "pat", "Pat", "")]);
+    let out = command(world.dir.path())
+        .args(["find", archive.to_str().unwrap(), "--profiles"])
+        .arg(&profiles)
+        .arg("--reverse")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("fedimigrate login"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let offline = world.run(&archive, &profiles, &["--offline"]);
+    assert_eq!(offline.status.code(), Some(2), "{}", stderr(&offline));
+    assert!(stderr(&offline).contains("--offline"));
+    let stray = command(world.dir.path())
+        .args([
+            "find",
+            archive.to_str().unwrap(),
+            "--account",
+            "me@home.example",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stray.status.code(), Some(2), "{}", stderr(&stray));
+}
+
 /// The measure: 300 followed accounts; 120 have a fediverse account whose profile links back
 /// (in a dozen shapes), 60 have a namesake with the same username and no backlink, 30 a
 /// namesake whose backlink names another Twitter account, 30 a prefix look-alike, the rest

@@ -59,16 +59,17 @@ impl Plan {
     /// One line for the user: how many searches, on how many instances, how many cached.
     pub fn describe(&self) -> String {
         let instances: BTreeSet<&str> = self.queries.iter().map(|q| q.instance.as_str()).collect();
+        let n = |count: usize| crate::ui::thousands(count as u64);
         let cached = match self.cached {
             0 => String::new(),
-            n => format!(" ({n} answered from the cache)"),
+            c => format!(" ({} answered from the cache)", n(c)),
         };
         format!(
             "{} search(es) for {} account(s) on {} instance(s){cached}: {} to make",
-            self.queries.len(),
-            self.accounts,
+            n(self.queries.len()),
+            n(self.accounts),
             instances.len(),
-            self.to_ask()
+            n(self.to_ask())
         )
     }
 }
