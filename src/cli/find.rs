@@ -92,6 +92,21 @@ pub struct FindArgs {
     /// Answer yes to questions (e.g. the X API cost)
     #[arg(short, long)]
     pub yes: bool,
+
+    /// Also search the fediverse side: for each account without a verified address, search
+    /// your instance by username and display name, and accept an account only if its profile
+    /// links back to the Twitter account (needs a login: the active one, --account, or
+    /// --instance URL --token-file FILE)
+    #[arg(long)]
+    pub reverse: bool,
+
+    /// With --reverse: also search this instance without an account there (its public
+    /// search; many refuse, which is reported and skipped; repeatable)
+    #[arg(long, value_name = "HOST", requires = "reverse")]
+    pub reverse_on: Vec<String>,
+
+    #[command(flatten)]
+    pub instance: super::account::InstanceArgs,
 }
 
 /// The archive's lists of accounts `find` can look for.
@@ -138,7 +153,7 @@ impl From<Bridge> for crate::discover::Bridge {
 impl FindArgs {
     /// Validates into the command's config.
     pub fn into_config(self) -> Result<crate::commands::find::Config, crate::exit::UsageError> {
-        use crate::commands::find::{Config, Output, XApiConfig};
+        use crate::commands::find::{Config, Output, ReverseConfig, XApiConfig};
         use crate::exit::UsageError;
         if self.concurrency == 0 || self.per_host == 0 {
             return Err(UsageError(
@@ -153,6 +168,13 @@ impl FindArgs {
         }
         if !self.x_api && self.x_token_file.is_some() {
             return Err(UsageError("--x-token-file needs --x-api".into()));
+        }
+        let names_account = self.instance.account.is_some() || self.instance.instance.is_some();
+        if names_account && !self.reverse {
+            return Err(UsageError(
+                "--account and --instance are for --reverse (find searches no instance without it)"
+                    .into(),
+            ));
         }
         let output = match (self.json, self.jsonl) {
             (true, _) => Output::Json,
@@ -174,6 +196,10 @@ impl FindArgs {
             concurrency: self.concurrency,
             per_host: self.per_host,
             yes: self.yes,
+            reverse: self.reverse.then(|| ReverseConfig {
+                choice: self.instance.into_choice(),
+                on: self.reverse_on,
+            }),
         })
     }
 }

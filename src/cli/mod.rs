@@ -53,6 +53,7 @@ Exit codes:
   0    done
   1    error (the archive, a profiles file or the output cannot be used)
   2    usage error, or the X API cost was not confirmed
+  4    --reverse: not logged in, or the instance refused the token: run `fedimigrate login`
   130  interrupted; the results so far are saved and a rerun continues";
 
 const LOGOUT_EXIT_CODES: &str = "\

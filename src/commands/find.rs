@@ -9,6 +9,7 @@
 //! Messages and progress go to stderr, results to stdout.
 
 mod human;
+mod reverse;
 mod words;
 
 use std::io::Write;
@@ -45,6 +46,14 @@ pub struct XApiConfig {
     pub base_url: String,
 }
 
+/// `--reverse`: the account whose instance is searched, and other instances searched
+/// without one (`--reverse-on`).
+#[derive(Debug, Clone)]
+pub struct ReverseConfig {
+    pub choice: crate::fedi::AccountChoice,
+    pub on: Vec<String>,
+}
+
 /// Validated options of this command.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -60,6 +69,7 @@ pub struct Config {
     pub concurrency: usize,
     pub per_host: usize,
     pub yes: bool,
+    pub reverse: Option<ReverseConfig>,
 }
 
 /// What the archive told us.
@@ -76,6 +86,13 @@ struct FromArchive {
 pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
     if let Some(path) = &config.csv {
         check_csv_target(path, env.net.offline)?;
+    }
+    if config.reverse.is_some() && env.net.offline {
+        return Err(UsageError(
+            "--reverse searches your instance and --offline uses no network: drop one of them"
+                .into(),
+        )
+        .into());
     }
     let opts = ExtractOptions {
         bridges: config.bridges.clone(),
@@ -96,7 +113,7 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         let missing = ids_without_profiles(&archive.ids, &profiles);
         profiles.extend(x_api_profiles(x, &missing, &config, env).await?);
     }
-    let friends = match config.relation {
+    let mut friends = match config.relation {
         Relation::Following => friends::assemble(&archive.ids, profiles, &archive.clues, &opts),
         Relation::Blocks | Relation::Mutes => {
             friends::assemble_listed(&archive.ids, profiles, &archive.clues, &opts)
@@ -111,11 +128,21 @@ pub async fn run(config: Config, env: &Env) -> anyhow::Result<Outcome> {
         .flat_map(|f| &f.findings)
         .map(friends::target_of)
         .collect();
-    let report = verify(&targets, &config, env).await?;
+    let mut report = verify(&targets, &config, env).await?;
+    let mut searched = None;
+    if let Some(reverse) = &config.reverse {
+        let done =
+            reverse::run(reverse, &mut friends, &archive.clues, report, &config, env).await?;
+        report = done.report;
+        searched = Some(done.searches);
+    }
     for warning in &report.warnings {
         env.ui.warn(warning);
     }
-    let findings = Findings::build(config.relation, &friends, &report);
+    let mut findings = Findings::build(config.relation, &friends, &report);
+    if let Some(searches) = searched {
+        findings.totals.reverse = Some(reverse::totals(&findings, searches));
+    }
     print(&findings, &config, env)?;
     if let Some(path) = &config.csv {
         write_csv(path, &findings, env)?;

@@ -15,6 +15,11 @@
 //! an unreachable host, a server error or a rate limit is transient (1 hour). Host records
 //! (NodeInfo, host-meta's template) last 7 days, or 1 hour when the host was dead.
 //! `unverified` is never cached.
+//!
+//! `find --reverse` keeps its account searches here too (`{"kind":"search","key":…,
+//! "result":{…}}`: the accounts one search returned), for a day ([`Policy::search`]): people
+//! change their profiles, and a rerun within the day (or after an interruption) repeats no
+//! search.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,6 +28,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::reverse::search::Searched;
 use super::verify::{HostInfo, State, Verification};
 use crate::store::{JsonLines, Loaded, Options};
 
@@ -43,6 +49,8 @@ pub struct Policy {
     pub transient: Duration,
     /// Host records of hosts that answered.
     pub host: Duration,
+    /// Account searches of `find --reverse`.
+    pub search: Duration,
 }
 
 impl Default for Policy {
@@ -52,6 +60,7 @@ impl Default for Policy {
             absent: DAY,
             transient: HOUR,
             host: 7 * DAY,
+            search: DAY,
         }
     }
 }
@@ -65,7 +74,7 @@ impl Policy {
             State::Timeout | State::Unreachable | State::ServerError | State::RateLimited => {
                 self.transient
             }
-            State::Unverified => Duration::ZERO,
+            State::Unverified | State::Possible => Duration::ZERO,
         }
     }
 
@@ -83,6 +92,7 @@ impl Policy {
 enum Line {
     Target { key: String, result: Verification },
     Host { host: String, info: HostInfo },
+    Search { key: String, result: Searched },
 }
 
 /// The cache: in memory, backed by the file (or by nothing, see [`VerifyCache::in_memory`]).
@@ -92,6 +102,7 @@ pub struct VerifyCache {
     policy: Policy,
     targets: HashMap<String, Verification>,
     hosts: HashMap<String, HostInfo>,
+    searches: HashMap<String, Searched>,
     /// Lines in the file, superseded ones included (to tell when a rewrite pays).
     lines: usize,
     warnings: Vec<String>,
@@ -111,6 +122,7 @@ impl VerifyCache {
             policy: Policy::default(),
             targets: HashMap::new(),
             hosts: HashMap::new(),
+            searches: HashMap::new(),
             lines: 0,
             warnings: Vec::new(),
             write_failed: false,
@@ -139,7 +151,8 @@ impl VerifyCache {
         cache.file = Some(file);
         let damaged = loaded.damaged.len();
         cache.load(loaded);
-        let bloated = cache.lines > 2 * (cache.targets.len() + cache.hosts.len()) + 100;
+        let records = cache.targets.len() + cache.hosts.len() + cache.searches.len();
+        let bloated = cache.lines > 2 * records + 100;
         if damaged > 0 {
             cache.warn(format!(
                 "ignored {damaged} unreadable line(s) in the cache {}; it will be rewritten",
@@ -159,6 +172,7 @@ impl VerifyCache {
             match line {
                 Line::Target { key, result } => drop(self.targets.insert(key, result)),
                 Line::Host { host, info } => drop(self.hosts.insert(host, info)),
+                Line::Search { key, result } => drop(self.searches.insert(key, result)),
             }
         }
     }
@@ -212,9 +226,10 @@ impl VerifyCache {
         self.targets.is_empty()
     }
 
-    /// Stores a result (and appends it to the file). `unverified` is not stored.
+    /// Stores a result (and appends it to the file). `unverified` and `possible` are not
+    /// stored.
     pub fn store(&mut self, key: &str, result: &Verification) {
-        if result.state == State::Unverified {
+        if matches!(result.state, State::Unverified | State::Possible) {
             return;
         }
         self.targets.insert(key.to_string(), result.clone());
@@ -233,6 +248,21 @@ impl VerifyCache {
         self.append(&Line::Host {
             host: host.to_string(),
             info: info.clone(),
+        });
+    }
+
+    /// A search's accounts, if asked within [`Policy::search`] of `now`.
+    pub fn lookup_search(&self, key: &str, now: DateTime<Utc>) -> Option<&Searched> {
+        let found = self.searches.get(key)?;
+        is_fresh(found.checked_at, self.policy.search, now).then_some(found)
+    }
+
+    /// Stores a search's accounts (and appends them to the file).
+    pub fn store_search(&mut self, key: &str, result: &Searched) {
+        self.searches.insert(key.to_string(), result.clone());
+        self.append(&Line::Search {
+            key: key.to_string(),
+            result: result.clone(),
         });
     }
 
@@ -283,7 +313,16 @@ impl VerifyCache {
             host: host.clone(),
             info: info.clone(),
         });
-        let lines: Vec<Line> = targets.chain(hosts).collect();
+        let search_ttl = self.policy.search;
+        let searches = self
+            .searches
+            .iter()
+            .filter(|(_, found)| is_fresh(found.checked_at, search_ttl, now))
+            .map(|(key, result)| Line::Search {
+                key: key.clone(),
+                result: result.clone(),
+            });
+        let lines: Vec<Line> = targets.chain(hosts).chain(searches).collect();
         let count = lines.len();
         let Some(file) = self.file.as_mut() else {
             return;

@@ -38,6 +38,8 @@ pub struct ArchiveClues {
     following: HashSet<String>,
     /// id → (username, display name) from mentions and replies, followed accounts only.
     names: HashMap<String, (String, Option<String>)>,
+    /// id → the other usernames the account had in older tweets (renamed accounts).
+    renamed: HashMap<String, Vec<String>>,
     /// Handles written in the owner's tweets, with their evidence and the followed account
     /// the tweet itself points them to (see the module docs), in order of appearance.
     handles: Vec<(Handle, Evidence, Option<String>)>,
@@ -74,11 +76,7 @@ impl ArchiveClues {
         }
         for candidate in extract(&tweet.text, Field::Tweet, &self.opts) {
             let owner = self.mentioned_owner(tweet, candidate.handle.user());
-            let evidence = Evidence {
-                field: Field::Tweet,
-                rule: candidate.rule,
-                matched: candidate.matched,
-            };
+            let evidence = Evidence::twitter(Field::Tweet, candidate.rule, candidate.matched);
             self.handles.push((candidate.handle, evidence, owner));
         }
     }
@@ -111,6 +109,12 @@ impl ArchiveClues {
             .names
             .entry(id.to_string())
             .or_insert_with(|| (username.to_string(), None));
+        if !entry.0.eq_ignore_ascii_case(username) {
+            let others = self.renamed.entry(id.to_string()).or_default();
+            if !others.iter().any(|o| o.eq_ignore_ascii_case(username)) {
+                others.push(username.to_string());
+            }
+        }
         if entry.1.is_none() {
             entry.1 = display.filter(|d| !d.trim().is_empty()).map(String::from);
         }
@@ -131,6 +135,14 @@ impl ArchiveClues {
                 }
             })
             .collect()
+    }
+
+    /// Every username the owner's tweets knew the account `id` by (an account renamed since
+    /// was mentioned under its old name).
+    pub fn usernames(&self, id: &str) -> Vec<String> {
+        let first = self.names.get(id).map(|(name, _)| name.clone());
+        let others = self.renamed.get(id).into_iter().flatten().cloned();
+        first.into_iter().chain(others).collect()
     }
 
     /// How many handles the owner's tweets hold (attributed or not).
@@ -575,5 +587,16 @@ mod tests {
             ("alice", "example.social")
         );
         assert_eq!(target.profile_url, None);
+    }
+
+    #[test]
+    fn a_renamed_account_is_known_by_every_name_the_tweets_used() {
+        let mut clues = ArchiveClues::new(&["7".to_string()], ExtractOptions::default());
+        clues.add(&tweet("hi @old_name", &[("7", "old_name", "Pat")]));
+        clues.add(&tweet("hi @New_Name", &[("7", "New_Name", "Pat")]));
+        clues.add(&tweet("hi @new_name", &[("7", "new_name", "Pat")]));
+        clues.add(&tweet("hi @x", &[("8", "not_followed", "X")]));
+        assert_eq!(clues.usernames("7"), ["old_name", "New_Name"]);
+        assert!(clues.usernames("8").is_empty());
     }
 }

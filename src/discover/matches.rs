@@ -114,6 +114,26 @@ pub struct Totals {
     pub asked: usize,
     /// Profile records of accounts you do not follow (left out).
     pub not_followed: usize,
+    /// `find --reverse` in numbers; absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverse: Option<ReverseTotals>,
+}
+
+/// What `find --reverse` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReverseTotals {
+    /// Accounts searched for (a username known, no verified address from the Twitter side).
+    pub accounts: usize,
+    /// Distinct searches, and of those: made now, answered from the cache, not made (an
+    /// instance refused or failed, or a rate limit ended the run).
+    pub searches: usize,
+    pub asked: usize,
+    pub from_cache: usize,
+    pub skipped: usize,
+    /// Accounts with an address proven by a backlink (verified or moved).
+    pub found: usize,
+    /// Accounts with only `possible` ones.
+    pub possible: usize,
 }
 
 /// Everything `find` reports.
@@ -350,11 +370,11 @@ mod tests {
         Finding {
             handle: Handle::new(user, host).unwrap(),
             bridge: None,
-            evidence: vec![Evidence {
-                field: Field::Description,
-                rule: Rule::AcctAt,
-                matched: format!("@{handle}"),
-            }],
+            evidence: vec![Evidence::twitter(
+                Field::Description,
+                Rule::AcctAt,
+                format!("@{handle}"),
+            )],
         }
     }
 

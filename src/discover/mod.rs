@@ -10,10 +10,11 @@ pub mod import_csv;
 pub mod matches;
 pub mod profile;
 pub mod profile_file;
+pub mod reverse;
 pub mod verify;
 pub mod xapi;
 
 pub use extract::{Bridge, Candidate, ExtractOptions, Field, Rule, extract};
 pub use handle::{Handle, HandleError};
-pub use profile::{Evidence, Finding, Profile, ProfileSource, candidates, merge_profiles};
+pub use profile::{Evidence, Finding, Profile, ProfileSource, Source, candidates, merge_profiles};
 pub use profile_file::{Format as ProfileFileFormat, ProfileFile, ProfileFileError};

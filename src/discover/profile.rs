@@ -51,10 +51,42 @@ pub enum ProfileSource {
 /// One piece of evidence for a handle: where it was found and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
+    /// Which side said it: the Twitter account's profile or tweets, or the fediverse
+    /// account's own profile (`find --reverse`).
+    pub source: Source,
     pub field: Field,
+    /// The name of the fediverse profile field that holds the proof (`"Twitter"`), for
+    /// `fedi-field` evidence only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub rule: Rule,
     /// The original text the rule matched.
     pub matched: String,
+}
+
+/// Where a piece of evidence was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// The Twitter side: a profile record or the owner's tweets.
+    #[default]
+    Twitter,
+    /// The fediverse side: an account found by searching (`find --reverse`) whose profile
+    /// names the Twitter account (or, for a `possible` one, only looks like it).
+    Reverse,
+}
+
+impl Evidence {
+    /// Evidence read on the Twitter side.
+    pub fn twitter(field: Field, rule: Rule, matched: String) -> Self {
+        Self {
+            source: Source::Twitter,
+            field,
+            label: None,
+            rule,
+            matched,
+        }
+    }
 }
 
 /// A handle found in a profile, with every piece of evidence for it across fields.
@@ -150,7 +182,9 @@ impl Profile {
             Field::Url => Some(&mut self.url),
             Field::Location => Some(&mut self.location),
             Field::PinnedPost => Some(&mut self.pinned_text),
-            Field::Tweet | Field::Text => None,
+            Field::Tweet | Field::Text | Field::FediField | Field::FediNote | Field::FediName => {
+                None
+            }
         }
     }
 
@@ -219,11 +253,7 @@ pub fn candidates(profile: &Profile, opts: &ExtractOptions) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for (field, text) in profile.texts() {
         for candidate in extract(text, field, opts) {
-            let evidence = Evidence {
-                field,
-                rule: candidate.rule,
-                matched: candidate.matched,
-            };
+            let evidence = Evidence::twitter(field, candidate.rule, candidate.matched);
             match findings.iter_mut().find(|f| f.handle == candidate.handle) {
                 Some(finding) if finding.evidence.contains(&evidence) => {}
                 Some(finding) => {

@@ -105,6 +105,28 @@ impl Client {
             .find(|a| acct_names(handle, &a.acct, &[&own_host, &domain])))
     }
 
+    /// Accounts the instance knows that match `query` (`GET /api/v2/search?type=accounts`,
+    /// no remote lookup): what `find --reverse` reads. `anonymous` sends no token (the public
+    /// search of an instance the user has no login on).
+    pub async fn search_accounts(
+        &self,
+        query: &str,
+        limit: u32,
+        anonymous: bool,
+    ) -> Result<Vec<Account>, Error> {
+        let mut call = self
+            .call(Method::GET, "/api/v2/search")
+            .query("q", query)
+            .query("type", "accounts")
+            .query("resolve", "false")
+            .query("limit", limit.to_string());
+        if anonymous {
+            call = call.anonymous();
+        }
+        let found: SearchResults = self.json(call, "search results").await?;
+        Ok(found.accounts)
+    }
+
     /// Relationships with the accounts `ids`, asked in batches.
     pub async fn relationships(&self, ids: &[String]) -> Result<Vec<Relationship>, Error> {
         let mut all = Vec::with_capacity(ids.len());

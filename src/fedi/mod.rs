@@ -54,4 +54,6 @@ pub use retry::Repeat;
 pub use secret::{AccessToken, Secret};
 pub use session::{AccountChoice, SecretSource, Session, SessionError};
 pub use statuses::NewStatus;
-pub use types::{Account, List, MediaAttachment, Posted, Relationship, Status, Visibility};
+pub use types::{
+    Account, List, MediaAttachment, Posted, ProfileField, Relationship, Status, Visibility,
+};

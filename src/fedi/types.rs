@@ -32,6 +32,33 @@ pub struct Account {
     /// Set when the account moved elsewhere.
     #[serde(default)]
     pub moved: Option<Box<Account>>,
+    /// The bio, as HTML.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub note: String,
+    /// The profile's name–value fields (values as HTML).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub fields: Vec<ProfileField>,
+}
+
+/// A profile field (`Field` entity): a name, a value (HTML) and, when the server checked
+/// that the linked page links back (`rel="me"`), when it did.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ProfileField {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub value: String,
+    #[serde(default)]
+    pub verified_at: Option<String>,
+}
+
+/// `null` read as the type's default (servers send `"note": null` now and then).
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// How the user relates to an account (`Relationship` entity).

@@ -20,6 +20,7 @@ mod net;
 mod post;
 mod post_crash;
 mod post_send;
+mod reverse;
 mod util;
 mod verify;
 mod verify_xapi;

@@ -11,8 +11,11 @@ use std::fmt::Write;
 
 use super::words::Words;
 
-use crate::discover::matches::{Account, Findings, Instance, Match, Totals, candidate_hosts};
+use crate::discover::matches::{
+    Account, Findings, Instance, Match, ReverseTotals, Totals, candidate_hosts,
+};
 use crate::discover::verify::State;
+use crate::discover::{Evidence, Field, Source};
 use crate::sanitize::clean;
 use crate::ui::thousands;
 
@@ -114,6 +117,32 @@ fn summary(t: &Totals, offline: bool, words: &Words) -> String {
     if !states.is_empty() {
         let _ = writeln!(s, "                   {}", states.join(" · "));
     }
+    if let Some(reverse) = &t.reverse {
+        s.push_str(&reverse_lines(reverse));
+    }
+    s
+}
+
+/// What `--reverse` did: "Reverse search     120 account(s) searched: 31 found with a
+/// backlink, 4 possible (no backlink, not followed by default)", then the searches.
+fn reverse_lines(r: &ReverseTotals) -> String {
+    let mut s = format!(
+        "Reverse search     {} account(s) searched: {} found with a backlink, {} possible (same name, no backlink: never in --csv, not followed by default)\n",
+        n(r.accounts),
+        n(r.found),
+        n(r.possible)
+    );
+    let skipped = match r.skipped {
+        0 => String::new(),
+        k => format!(", {} not made (see above; a rerun makes them)", n(k)),
+    };
+    let _ = writeln!(
+        s,
+        "                   {} search(es): {} made now, {} from the cache{skipped}",
+        n(r.searches),
+        n(r.asked),
+        n(r.from_cache)
+    );
     s
 }
 
@@ -251,10 +280,30 @@ fn match_line(m: &Match) -> String {
     if let Some(bridge) = m.bridge {
         let _ = write!(line, " (bridge: {bridge})");
     }
+    if m.state == State::Possible
+        && let Some(why) = &m.detail
+    {
+        let _ = write!(line, " ({})", clean(why));
+    }
     if let Some(evidence) = m.evidence.first() {
-        let _ = write!(line, "  [{}: {}]", evidence.field, clean(&evidence.matched));
+        let _ = write!(line, "  [{}]", evidence_text(evidence));
     }
     line
+}
+
+/// `description: @a@b.social`, or for what `--reverse` read on the fediverse side, where:
+/// `their profile, field "Twitter": https://twitter.com/a`.
+fn evidence_text(evidence: &Evidence) -> String {
+    let matched = clean(&evidence.matched);
+    if evidence.source != Source::Reverse {
+        return format!("{}: {matched}", evidence.field);
+    }
+    let place = match (&evidence.field, &evidence.label) {
+        (Field::FediField, Some(label)) => format!("their profile, field \"{}\"", clean(label)),
+        (Field::FediNote, _) => "their bio".to_string(),
+        _ => "found by name".to_string(),
+    };
+    format!("{place}: {matched}")
 }
 
 /// A count with thousands separators: 1,204.

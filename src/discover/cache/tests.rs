@@ -179,3 +179,55 @@ fn a_cache_in_an_unwritable_place_warns_once() {
         "still usable in memory"
     );
 }
+
+#[test]
+fn searches_are_kept_for_a_day_and_survive_a_reopen_and_a_rewrite() {
+    use crate::discover::reverse::FediAccount;
+    use crate::discover::reverse::search::Searched;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    let account = FediAccount {
+        acct: "alice@fedi.example".into(),
+        username: "alice".into(),
+        display_name: "Alice".into(),
+        note: "<p>Twitter: @alice</p>".into(),
+        fields: Vec::new(),
+        url: None,
+    };
+    let fresh = Searched {
+        checked_at: Utc::now() - chrono::Duration::hours(23),
+        accounts: vec![account],
+    };
+    let stale = Searched {
+        checked_at: Utc::now() - chrono::Duration::hours(25),
+        accounts: Vec::new(),
+    };
+    let mut cache = VerifyCache::open(&path);
+    cache.store_search("search home.example alice", &fresh);
+    cache.store_search("search home.example bob", &stale);
+    drop(cache);
+    let mut cache = VerifyCache::open(&path);
+    assert!(
+        cache.take_warnings().is_empty(),
+        "search lines are no damage"
+    );
+    let now = Utc::now();
+    assert_eq!(
+        cache.lookup_search("search home.example alice", now),
+        Some(&fresh)
+    );
+    assert_eq!(
+        cache.lookup_search("search home.example bob", now),
+        None,
+        "older than a day"
+    );
+    cache.rewrite(now);
+    drop(cache);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "the stale search is dropped: {text}"
+    );
+    assert!(text.contains(r#""kind":"search""#), "{text}");
+}

@@ -90,6 +90,12 @@ pub enum Field {
     PinnedPost,
     Tweet,
     Text,
+    /// A field of a fediverse profile (`find --reverse`; its name is the evidence's `label`).
+    FediField,
+    /// A fediverse profile's bio.
+    FediNote,
+    /// A fediverse account's username or display name (evidence of a `possible` match).
+    FediName,
 }
 
 /// Which rule found a candidate (kept as evidence; serialised kebab-case, e.g. `acct-at`).
@@ -117,6 +123,16 @@ pub enum Rule {
     FollowUrl,
     /// another network's account, mapped to its bridge's fediverse address
     Bridge,
+    /// a fediverse profile links the Twitter profile: `twitter.com/NAME`, `x.com/NAME`
+    TwitterLink,
+    /// a fediverse profile holds a Twitter follow link: `twitter.com/intent/user?screen_name=NAME`
+    TwitterIntent,
+    /// a fediverse profile says `@NAME` next to a Twitter/X marker ("Twitter: @name")
+    TwitterMention,
+    /// a fediverse profile field named Twitter or X holds the name
+    TwitterField,
+    /// a fediverse account with the same username or display name, without a backlink
+    SameName,
 }
 
 /// Networks whose accounts a bridge makes followable from the fediverse.
@@ -138,6 +154,9 @@ impl std::fmt::Display for Field {
             Field::PinnedPost => "pinned-post",
             Field::Tweet => "tweet",
             Field::Text => "text",
+            Field::FediField => "fedi-field",
+            Field::FediNote => "fedi-note",
+            Field::FediName => "fedi-name",
         })
     }
 }

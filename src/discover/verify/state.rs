@@ -37,11 +37,15 @@ pub enum State {
     Unreachable,
     /// Not checked: `--offline`, or the run stopped before this candidate.
     Unverified,
+    /// Found by `find --reverse` with the Twitter account's name but no link back to it: maybe
+    /// the person, maybe a namesake. Never in `--csv`; `follow` takes it only with
+    /// `--include-unverified`, like `unverified`.
+    Possible,
 }
 
 impl State {
     /// Every state, in the order reports list them.
-    pub const ALL: [State; 11] = [
+    pub const ALL: [State; 12] = [
         State::Verified,
         State::Moved,
         State::NotFound,
@@ -53,6 +57,7 @@ impl State {
         State::NotFediverse,
         State::Unreachable,
         State::Unverified,
+        State::Possible,
     ];
 
     /// The snake_case name used in JSON and the cache.
@@ -69,6 +74,7 @@ impl State {
             State::NotFediverse => "not_fediverse",
             State::Unreachable => "unreachable",
             State::Unverified => "unverified",
+            State::Possible => "possible",
         }
     }
 

@@ -159,3 +159,19 @@ fn finds_relation_is_read_from_lines_and_documents() {
     );
     assert_eq!(parse(JSONL.as_bytes()).unwrap().relation, None);
 }
+
+#[test]
+fn a_possible_match_from_find_reverse_is_not_trusted() {
+    let line = r#"{"username":"zed","candidates":[{"handle":"zed@other.example","state":"possible","evidence":[{"source":"reverse","field":"fedi-name","rule":"same-name","matched":"@zed@other.example"}],"detail":"same username as @zed on Twitter, but the profile does not link back to it"}]}"#;
+    let input = parse(line.as_bytes()).unwrap();
+    assert_eq!(
+        input.entries[0].trust,
+        Trust::Unverified {
+            state: "possible".into()
+        }
+    );
+    assert!(
+        !input.entries[0].trust.is_trusted(),
+        "only --include-unverified takes it"
+    );
+}

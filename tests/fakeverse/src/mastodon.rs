@@ -4,7 +4,7 @@
 //! | area | routes and behaviour |
 //! |---|---|
 //! | OAuth | apps, the out-of-band authorisation page, code exchange, revoke |
-//! | accounts | verify (real `following_count`/`followers_count`, plus seeded extras), lookup, search with resolve, relationships; moved accounts carry `"moved"` |
+//! | accounts | verify (real `following_count`/`followers_count`, plus seeded extras), lookup, search with resolve (matching like Mastodon's, bios with full-text search on; public search on or off), relationships; moved accounts carry `"moved"` |
 //! | actions | follow (locked → `requested`; 403 if blocked either way or, on Mastodon, moved; 422 past the follow cap), unfollow (also withdraws a request), block, unblock, mute (`duration` recorded), unmute |
 //! | lists of accounts | following, `GET /api/v1/blocks`, `GET /api/v1/mutes`, list members: newest first, `Link` paging by internal ids |
 //! | lists | create, list, add members (followed accounts only) |
@@ -56,8 +56,8 @@ use std::time::{Duration, SystemTime};
 pub use instance::mount_nodeinfo;
 pub use limits::{Family, Window};
 pub use state::{
-    AccountRec, AppRec, BlockRec, CodeRec, FollowLimit, FollowRec, ListRec, MediaRec, MuteRec,
-    State, StatusRec, TokenRec,
+    AccountRec, AppRec, BlockRec, CodeRec, FieldRec, FollowLimit, FollowRec, ListRec, MediaRec,
+    MuteRec, State, StatusRec, TokenRec,
 };
 
 use crate::{Fakeverse, Host, Req, Resp};
@@ -124,6 +124,10 @@ pub struct AccountSpec {
     pub known: bool,
     /// The id of the account this one moved to.
     pub moved_to: Option<String>,
+    /// The bio (HTML), profile fields and discoverability (see `accounts.rs` for builders).
+    pub note: String,
+    pub fields: Vec<FieldRec>,
+    pub discoverable: bool,
 }
 
 impl AccountSpec {
@@ -136,6 +140,9 @@ impl AccountSpec {
             locked: false,
             known: true,
             moved_to: None,
+            note: String::new(),
+            fields: Vec::new(),
+            discoverable: true,
         }
     }
 
@@ -222,6 +229,9 @@ impl FakeMastodon {
             moved_to: spec.moved_to,
             extra_followers: 0,
             extra_following: 0,
+            note: spec.note,
+            fields: spec.fields,
+            discoverable: spec.discoverable,
         });
         id
     }

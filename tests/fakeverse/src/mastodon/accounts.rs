@@ -1,15 +1,16 @@
 //! Accounts: who am I, lookup, search with WebFinger resolution (simulated: a remote account
-//! added as "unknown" becomes known when searched with `resolve=true`), relationships, and
+//! added as "unknown" becomes known when searched with `resolve=true`) and Mastodon's
+//! matching of names and (with full-text search) bios, profiles (bio, fields), relationships, and
 //! the actions: follow (locked accounts answer `requested`; blocks, moved accounts and the
 //! follow cap refuse as Mastodon does), unfollow (also of a pending request), block, unblock,
 //! mute (with `duration`) and unmute. The paged lists live in `listings`.
 
 use serde_json::{Value, json};
 
-use super::Flavour;
 use super::json;
 use super::route::{Ctx, invalid, not_found};
-use super::state::{BlockRec, FollowRec, MuteRec};
+use super::state::{AccountRec, BlockRec, FieldRec, FollowRec, MuteRec};
+use super::{AccountSpec, FakeMastodon, Flavour};
 use crate::Resp;
 
 pub(crate) fn verify_credentials(ctx: &mut Ctx<'_>) -> Resp {
@@ -44,14 +45,23 @@ pub(crate) fn lookup(ctx: &mut Ctx<'_>) -> Resp {
     }
 }
 
-/// `GET /api/v2/search?q=&type=accounts&resolve=`: exact handle matches, plus known accounts
-/// whose name merely starts with the query, after it (clients must still match `acct`).
+/// `GET /api/v2/search?q=&type=accounts&resolve=`, as Mastodon's `AccountSearchService`:
+/// the exact handle first (fetched with `resolve=true`), then known accounts that match: each
+/// word of the query a prefix of a word of the username, display name or domain (the
+/// database search), or, with [`FakeMastodon::set_full_text_search`], also every word in the
+/// bio of a discoverable account (Elasticsearch). Moved accounts are left out of the
+/// non-exact matches. Without a token, `resolve` is refused (401), queries shorter than 3
+/// characters get the exact match only, and an instance with public search off
+/// ([`FakeMastodon::set_public_search`]) refuses with 401.
 pub(crate) fn search(ctx: &mut Ctx<'_>) -> Resp {
     let resolve = ctx
         .req
         .query_param("resolve")
         .is_some_and(|v| v == "true" || v == "1");
-    if resolve && let Err(resp) = ctx.user("read:search") {
+    let signed_in = ctx.maybe_user().is_some();
+    if (resolve || !ctx.state.public_search)
+        && let Err(resp) = ctx.user("read:search")
+    {
         return resp;
     }
     let q = ctx.req.query_param("q").unwrap_or_default();
@@ -59,7 +69,8 @@ pub(crate) fn search(ctx: &mut Ctx<'_>) -> Resp {
         .req
         .query_param("limit")
         .and_then(|l| l.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(20)
+        .min(40);
     let (user, domain) = split_acct(&q);
     let exact = ctx
         .state
@@ -71,13 +82,19 @@ pub(crate) fn search(ctx: &mut Ctx<'_>) -> Resp {
     {
         rec.known = true;
     }
+    let others = signed_in || q.trim().chars().count() >= 3;
+    let terms = words(q.trim().trim_start_matches('@'));
+    let full_text = ctx.state.full_text_search;
     let mut ids: Vec<String> = ctx
         .state
         .accounts
         .iter()
-        .filter(|a| a.known && Some(&a.id) != exact.as_ref())
-        .filter(|a| a.username.to_lowercase().starts_with(&user.to_lowercase()))
-        .filter(|a| same_domain(a.domain.as_deref(), domain.as_deref(), &ctx.state.domain))
+        .filter(|a| others && a.known && Some(&a.id) != exact.as_ref() && a.moved_to.is_none())
+        .filter(|a| matches_terms(a, &terms, full_text))
+        .filter(|a| {
+            domain.is_none()
+                || same_domain(a.domain.as_deref(), domain.as_deref(), &ctx.state.domain)
+        })
         .map(|a| a.id.clone())
         .collect();
     // Mastodon ranks an exact match first.
@@ -88,12 +105,122 @@ pub(crate) fn search(ctx: &mut Ctx<'_>) -> Resp {
     let accounts: Vec<Value> = ids
         .iter()
         .filter_map(|id| ctx.state.account(id))
-        .map(|rec| json::account(ctx.state, rec, &ctx.base))
+        .map(|rec| with_profile(json::account(ctx.state, rec, &ctx.base), rec))
         .collect();
     Resp::json(
         200,
         &json!({"accounts": accounts, "statuses": [], "hashtags": []}),
     )
+}
+
+/// True when every term is a prefix of a word of the account's names or domain, or, with
+/// full-text search, a word of its bio (discoverable accounts only).
+fn matches_terms(rec: &AccountRec, terms: &[String], full_text: bool) -> bool {
+    if terms.is_empty() {
+        return false;
+    }
+    let mut names = words(&rec.username);
+    names.push(rec.username.to_lowercase());
+    names.extend(words(&rec.display_name));
+    names.extend(rec.domain.iter().flat_map(|d| words(d)));
+    let by_name = terms
+        .iter()
+        .all(|t| names.iter().any(|w| w.starts_with(t.as_str())));
+    let bio = || words(&strip_tags(&rec.note));
+    let by_bio = full_text && rec.discoverable && {
+        let bio = bio();
+        terms.iter().all(|t| bio.contains(t))
+    };
+    by_name || by_bio
+}
+
+/// Lowercase words: runs of letters and digits (`_` separates, as in PostgreSQL's parser).
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => {
+                inside = false;
+                out.push(' ');
+            }
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An account's JSON with its bio and fields (the plain rendering leaves them empty).
+fn with_profile(mut value: Value, rec: &AccountRec) -> Value {
+    value["note"] = Value::String(rec.note.clone());
+    value["discoverable"] = Value::Bool(rec.discoverable);
+    value["fields"] = rec
+        .fields
+        .iter()
+        .map(|f| json!({"name": f.name, "value": f.value, "verified_at": f.verified_at}))
+        .collect();
+    value
+}
+
+impl AccountSpec {
+    /// Sets the display name.
+    pub fn display_name(mut self, name: &str) -> Self {
+        self.display_name = name.to_string();
+        self
+    }
+
+    /// Sets the bio (HTML, as the server renders it).
+    pub fn note(mut self, html: &str) -> Self {
+        self.note = html.to_string();
+        self
+    }
+
+    /// Adds a profile field (value as HTML).
+    pub fn field(mut self, name: &str, value: &str) -> Self {
+        self.fields.push(FieldRec {
+            name: name.to_string(),
+            value: value.to_string(),
+            verified_at: None,
+        });
+        self
+    }
+
+    /// Adds a profile field whose link the server verified (`verified_at` set).
+    pub fn verified_field(mut self, name: &str, value: &str) -> Self {
+        self.fields.push(FieldRec {
+            name: name.to_string(),
+            value: value.to_string(),
+            verified_at: Some("2024-03-01T12:00:00.000+00:00".to_string()),
+        });
+        self
+    }
+
+    /// Not opted into discovery: a full-text search does not read its bio.
+    pub fn undiscoverable(mut self) -> Self {
+        self.discoverable = false;
+        self
+    }
+}
+
+impl FakeMastodon {
+    /// Account search also matches words of discoverable accounts' bios (Elasticsearch).
+    pub fn set_full_text_search(&self, on: bool) {
+        self.lock().full_text_search = on;
+    }
+
+    /// Answers searches without a token (stock Mastodon) or refuses them with 401.
+    pub fn set_public_search(&self, on: bool) {
+        self.lock().public_search = on;
+    }
 }
 
 fn same_domain(account: Option<&str>, wanted: Option<&str>, own: &str) -> bool {

@@ -27,6 +27,20 @@ pub struct AccountRec {
     pub extra_followers: u64,
     /// Added to the follows the instance holds.
     pub extra_following: u64,
+    /// The bio, as HTML (`note`).
+    pub note: String,
+    /// Profile fields: name, value (HTML), and when the link was verified.
+    pub fields: Vec<FieldRec>,
+    /// Opted into discovery: a full-text search reads its bio (Mastodon's `searchable_text`).
+    pub discoverable: bool,
+}
+
+/// A profile field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRec {
+    pub name: String,
+    pub value: String,
+    pub verified_at: Option<String>,
 }
 
 /// A registered app.
@@ -238,6 +252,12 @@ pub struct State {
     next_id: u64,
     next_record_id: u64,
     serial: u64,
+    /// Account search also reads discoverable accounts' bios (Mastodon with Elasticsearch);
+    /// without it, usernames and display names only (Mastodon's database search).
+    pub full_text_search: bool,
+    /// Searches without a token are answered (stock Mastodon); `false` refuses them with 401
+    /// (GoToSocial, and instances that close their public search).
+    pub public_search: bool,
 }
 
 impl State {
@@ -274,6 +294,8 @@ impl State {
             next_id: 109_000_000_000_000_000,
             next_record_id: 500,
             serial: 0,
+            full_text_search: false,
+            public_search: flavour == Flavour::Mastodon,
         }
     }
 
