@@ -103,7 +103,7 @@ pub enum Command {
     Block(BlockArgs),
     /// Mute the accounts in a file (the archive's mutes, via `find --relation mutes`)
     Mute(MuteArgs),
-    /// Preview your tweets as posts on your instance (--dry-run; re-posting is coming)
+    /// Re-post your tweets on your instance (--dry-run previews; resumable; --undo deletes a run)
     Post(PostArgs),
 }
 

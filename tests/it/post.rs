@@ -419,15 +419,22 @@ fn text_output_reads_like_the_posts() {
 }
 
 #[test]
-fn without_dry_run_it_says_posting_is_coming_and_exits_2() {
+fn offline_limits_are_for_the_preview_only() {
     let dir = tempfile::tempdir().unwrap();
     let out = post(dir.path(), &["--max-chars", "500"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "error: re-posting is not built yet (it is coming); run `fedimigrate post ARCHIVE --dry-run` to preview every post it will make\n"
+        "error: --max-chars and its companions are for an offline --dry-run; posting uses the instance's own limits\n"
     );
     assert!(stdout(&out).is_empty());
+    let out = post(dir.path(), &["--offline"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot run with --offline"),
+        "{}",
+        stderr(&out)
+    );
     let out = post(dir.path(), &["--dry-run", "--offline"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(

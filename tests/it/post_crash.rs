@@ -103,13 +103,13 @@ fn kill_loop(s: &Scene, archive: &str) {
     while kills < KILLS {
         assert!(Instant::now() < deadline, "the crash loop took too long");
         let mut child = s
-            .command(&["post", archive, "--yes"])
+            .command(&["post", archive, "--yes", "--timeout", "2"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(40 + rng.below(700)));
+        std::thread::sleep(Duration::from_millis(100 + rng.below(600)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
@@ -117,7 +117,7 @@ fn kill_loop(s: &Scene, archive: &str) {
         let _ = child.wait();
     }
     for _ in 0..5 {
-        let out = s.run(&["post", archive, "--yes"]);
+        let out = s.run(&["post", archive, "--yes", "--timeout", "2"]);
         match out.status.code() {
             Some(0) => return,
             Some(1 | 3) => continue,
@@ -159,7 +159,7 @@ fn check_exactly_once(s: &Scene, (want, replies): (usize, usize)) {
 #[test]
 fn killed_at_random_moments_it_posts_everything_exactly_once() {
     let s = Scene::new();
-    s.fake.host().set_latency(Duration::from_millis(10));
+    s.fake.host().set_latency(Duration::from_millis(40));
     let archive = archive(&s);
     let want = expected_posts(&s, &archive);
     kill_loop(&s, &archive);
@@ -169,7 +169,7 @@ fn killed_at_random_moments_it_posts_everything_exactly_once() {
 #[test]
 fn gotosocial_losing_answers_after_posting_never_gets_a_post_twice() {
     let s = Scene::with(Flavour::GoToSocial);
-    s.fake.host().set_latency(Duration::from_millis(10));
+    s.fake.host().set_latency(Duration::from_millis(40));
     s.fake
         .drop_after_commit_rate("POST", "/api/v1/statuses", 0.3);
     let archive = archive(&s);
