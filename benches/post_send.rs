@@ -9,7 +9,6 @@
 //! a throughput equal to the advertised status budget.
 
 #[path = "../tests/it/archive/builder.rs"]
-#[allow(dead_code)]
 mod builder;
 
 #[path = "support/history.rs"]
