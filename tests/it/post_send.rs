@@ -271,3 +271,26 @@ fn without_a_terminal_it_asks_for_yes_and_posts_nothing() {
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
     assert!(statuses(&s).is_empty());
 }
+
+#[test]
+fn a_storm_of_429s_and_503s_is_waited_out_without_a_duplicate() {
+    let s = Scene::new();
+    s.fake.refuse_next(4, Duration::from_secs(1));
+    let gts = Scene::with(Flavour::GoToSocial);
+    gts.fake.throttle_next(3, 1);
+    // GoToSocial takes the long note and the video with the photo in one post each.
+    for (scene, want) in [(&s, 10), (&gts, 8)] {
+        let out = post(scene, &["--yes"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let made = statuses(scene);
+        assert_eq!(made.len(), want, "{}", stderr(&out));
+        let mut texts: Vec<String> = made
+            .iter()
+            .map(|r| format!("{}|{:?}", r.text, r.in_reply_to_id))
+            .collect();
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), want, "nothing twice");
+        assert!(scene.fake.state().refused > 0, "the fake refused nothing");
+    }
+}
