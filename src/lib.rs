@@ -20,6 +20,7 @@ pub mod paths;
 pub mod repost;
 pub mod sanitize;
 pub mod stdout;
+pub mod stop;
 pub mod store;
 pub mod ui;
 

@@ -165,6 +165,24 @@ const MUTE_HELP: &str = concat!(
     exit_codes!()
 );
 
+/// `--undo [RUN]`: `None` without the flag, `Some(None)` for the latest run, or the run named
+/// (`3` or `#3`).
+pub fn undo_run(value: Option<&str>) -> Result<Option<Option<u32>>, UsageError> {
+    match value {
+        None => Ok(None),
+        Some("last") => Ok(Some(None)),
+        Some(run) => run
+            .trim_start_matches('#')
+            .parse()
+            .map(|n| Some(Some(n)))
+            .map_err(|_| {
+                UsageError(format!(
+                    "--undo takes a run number (see --runs), not `{run}`"
+                ))
+            }),
+    }
+}
+
 /// `30s`, `15m`, `2h`, `7d`, or plain seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -214,17 +232,10 @@ impl BulkArgs {
         if self.limit == Some(0) {
             return Err(UsageError("--limit must be at least 1".into()));
         }
-        let undo = match self.undo.as_deref() {
-            None => None,
-            Some("last") => Some(UndoTarget::Last),
-            Some(run) => Some(UndoTarget::Run(
-                run.trim_start_matches('#').parse().map_err(|_| {
-                    UsageError(format!(
-                        "--undo takes a run number (see --runs), not `{run}`"
-                    ))
-                })?,
-            )),
-        };
+        let undo = undo_run(self.undo.as_deref())?.map(|run| match run {
+            Some(n) => UndoTarget::Run(n),
+            None => UndoTarget::Last,
+        });
         let output = match (self.json, self.jsonl) {
             (true, _) => Output::Json,
             (_, true) => Output::Jsonl,

@@ -217,17 +217,10 @@ impl PostArgs {
             None => None,
         };
         let limits = self.limits()?;
-        let undo = match self.undo.as_deref() {
-            None => None,
-            Some("last") => Some(UndoTarget::Last),
-            Some(run) => Some(UndoTarget::Run(
-                run.trim_start_matches('#').parse().map_err(|_| {
-                    UsageError(format!(
-                        "--undo takes a run number (see --runs), not `{run}`"
-                    ))
-                })?,
-            )),
-        };
+        let undo = super::follow::undo_run(self.undo.as_deref())?.map(|run| match run {
+            Some(n) => UndoTarget::Run(n),
+            None => UndoTarget::Last,
+        });
         Ok(Config {
             archive: self.archive.unwrap_or_default(),
             yes: self.yes,

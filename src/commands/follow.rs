@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::Env;
+use super::{Env, progress_bar, with_bar_notices};
 use crate::discover::Handle;
 use crate::exit::{Outcome, UsageError};
 use crate::fedi::session::connect;
@@ -543,15 +543,11 @@ async fn execute(
     run: u32,
     plan: &Plan,
 ) -> Result<(), Stop> {
-    let bar = env.ui.progress(
-        Some(plan.steps.len() as u64),
+    let bar = progress_bar(
+        env,
+        plan.steps.len() as u64,
         render::progressive(config.relation),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {pos}/{len}, {per_sec}, {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
     let client = with_bar_notices(&me.client, &bar, env);
     let output = config.output;
     let mut on = |event: Event<'_>| {
@@ -704,15 +700,6 @@ fn stop_error(stop: Stop) -> anyhow::Error {
         Stop::RateLimited(err) | Stop::Client(err) => anyhow::Error::new(err),
         Stop::Journal(err) => anyhow::Error::new(err),
     }
-}
-
-/// A client whose notices (waits, retries) print above the progress bar.
-fn with_bar_notices(client: &Client, bar: &indicatif::ProgressBar, env: &Env) -> Client {
-    let bar = bar.clone();
-    let ui = env.ui.clone();
-    client
-        .clone()
-        .on_notice(move |notice| bar.suspend(|| ui.info(notice)))
 }
 
 fn print_line(value: &serde_json::Value) -> std::io::Result<()> {

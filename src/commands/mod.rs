@@ -53,3 +53,27 @@ pub async fn dispatch(request: Request, env: &Env) -> anyhow::Result<Outcome> {
         Request::Post(config) => post::run(config, env).await,
     }
 }
+
+/// A progress bar for a run that acts item by item ("following [===>  ] 12/40, 3/s, 9s left").
+pub(crate) fn progress_bar(env: &Env, len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = env.ui.progress(Some(len), what);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {pos}/{len}, {per_sec}, {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// A client whose notices (waits, retries) print above the progress bar.
+pub(crate) fn with_bar_notices(
+    client: &crate::fedi::Client,
+    bar: &indicatif::ProgressBar,
+    env: &Env,
+) -> crate::fedi::Client {
+    let bar = bar.clone();
+    let ui = env.ui.clone();
+    client
+        .clone()
+        .on_notice(move |notice| bar.suspend(|| ui.info(notice)))
+}

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::plan::{Found, Previous, Standing};
 use super::relation::{Outcome, Relation};
 use crate::discover::Handle;
-use crate::store::{self, Entry, RunEvent};
+use crate::store;
 
 pub use crate::store::journal::{JournalError, RunInfo};
 
@@ -106,34 +106,7 @@ pub type Journal = store::Journal<Record>;
 pub const HINT: &str =
     "accounts already followed are then found followed again and not counted twice";
 
-impl Entry for Record {
-    fn run_event(&self) -> Option<RunEvent<'_>> {
-        Some(match self {
-            Record::Run {
-                run,
-                undo_of,
-                at,
-                input,
-                fingerprint,
-            } => RunEvent::Started {
-                run: *run,
-                undo_of: *undo_of,
-                at: *at,
-                input: input.as_deref(),
-                fingerprint,
-            },
-            Record::Paused { run, until } => RunEvent::Paused {
-                run: *run,
-                until: *until,
-            },
-            Record::End { run, complete, .. } => RunEvent::Ended {
-                run: *run,
-                complete: *complete,
-            },
-            _ => return None,
-        })
-    }
-}
+crate::store::journal::run_records!(Record);
 
 /// Where the journal of `account` (`user@domain`) on `instance` (`host` or `host:port`) for
 /// `relation` lives, under `data_dir`.

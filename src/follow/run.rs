@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use chrono::Utc;
 
 use super::input::Entry;
-use super::journal::{Journal, JournalError, Record};
+use super::journal::{Journal, Record};
 use super::plan::{Fact, Found, Step, UndoStep};
 use super::relation::{Outcome, Relation};
 use super::remote::{ActOptions, Remote};
 use crate::discover::Handle;
 use crate::fedi::Error;
+pub use crate::stop::Stop;
+use crate::stop::is_fatal;
 
 /// This many network failures in a row mean the instance itself is in trouble: stop.
 const MAX_FAILURES_IN_A_ROW: usize = 5;
@@ -38,37 +40,6 @@ pub enum Event<'a> {
     Checked,
     /// One action done (or failed).
     Done(&'a ItemResult),
-}
-
-/// Why a run stopped before its end.
-#[derive(Debug, thiserror::Error)]
-pub enum Stop {
-    /// The instance's rate limit ends the run (a wait longer than `--max-wait`).
-    #[error(transparent)]
-    RateLimited(Error),
-    #[error(transparent)]
-    Client(Error),
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-}
-
-impl From<Error> for Stop {
-    fn from(err: Error) -> Self {
-        match err {
-            Error::RateLimited { .. } => Stop::RateLimited(err),
-            other => Stop::Client(other),
-        }
-    }
-}
-
-/// True for an error that ends the whole run, not just one address.
-fn is_fatal(err: &Error) -> bool {
-    err.is_interrupted()
-        || err.is_auth_failure()
-        || matches!(
-            err,
-            Error::RateLimited { .. } | Error::Refused { .. } | Error::BadToken
-        )
 }
 
 /// Counts network failures in a row.

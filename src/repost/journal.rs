@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{self, Entry, RunEvent};
+use crate::store;
 
 pub use crate::store::journal::{JournalError, RunInfo};
 
@@ -89,34 +89,7 @@ pub enum Record {
     },
 }
 
-impl Entry for Record {
-    fn run_event(&self) -> Option<RunEvent<'_>> {
-        Some(match self {
-            Record::Run {
-                run,
-                undo_of,
-                at,
-                input,
-                fingerprint,
-            } => RunEvent::Started {
-                run: *run,
-                undo_of: *undo_of,
-                at: *at,
-                input: input.as_deref(),
-                fingerprint,
-            },
-            Record::Paused { run, until } => RunEvent::Paused {
-                run: *run,
-                until: *until,
-            },
-            Record::End { run, complete, .. } => RunEvent::Ended {
-                run: *run,
-                complete: *complete,
-            },
-            _ => return None,
-        })
-    }
-}
+crate::store::journal::run_records!(Record);
 
 /// The post journal of one instance account.
 pub type Journal = store::Journal<Record>;

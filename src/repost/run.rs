@@ -23,36 +23,17 @@ use chrono::{DateTime, Utc};
 use super::backdate::{self, Backdate};
 use super::compose::{Chunk, Post, QuoteTarget, ReplyTarget};
 use super::found::{self, Sent};
-use super::journal::{ChunkId, Journal, JournalError, Made, Record, Uploaded};
+use super::journal::{ChunkId, Journal, Made, Record, Uploaded};
 use super::media::{self, UploadLimits};
 use crate::archive::Archive;
 use crate::fedi::{Capabilities, Client, Error, MediaUpload, NewStatus, Posted, Repeat, Status};
+pub use crate::stop::Stop;
+use crate::stop::is_fatal;
 
 /// A key the server remembers for an hour (Mastodon); resend within this much of the attempt.
 const KEY_FRESH: chrono::Duration = chrono::Duration::minutes(50);
 /// An upload older than this may have been cleaned up by the server: upload again.
 const UPLOAD_FRESH: chrono::Duration = chrono::Duration::hours(12);
-
-/// Why a run stopped before its end.
-#[derive(Debug, thiserror::Error)]
-pub enum Stop {
-    /// The instance's rate limit ends the run (a wait longer than `--max-wait`).
-    #[error(transparent)]
-    RateLimited(Error),
-    #[error(transparent)]
-    Client(Error),
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-}
-
-impl From<Error> for Stop {
-    fn from(err: Error) -> Self {
-        match err {
-            Error::RateLimited { .. } => Stop::RateLimited(err),
-            other => Stop::Client(other),
-        }
-    }
-}
 
 /// What the sender reports as it goes.
 #[derive(Debug)]
@@ -580,16 +561,6 @@ pub async fn undo(
         });
     }
     Ok(())
-}
-
-/// True for an error that ends the whole run, not just one post.
-fn is_fatal(err: &Error) -> bool {
-    err.is_interrupted()
-        || err.is_auth_failure()
-        || matches!(
-            err,
-            Error::RateLimited { .. } | Error::Refused { .. } | Error::BadToken
-        )
 }
 
 /// When a run was started, for messages.

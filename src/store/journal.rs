@@ -41,6 +41,44 @@ pub trait Entry: Serialize + DeserializeOwned {
     fn run_event(&self) -> Option<RunEvent<'_>>;
 }
 
+/// Implements [`Entry`] for a record enum whose `Run { run, undo_of, at, input,
+/// fingerprint }`, `Paused { run, until }` and `End { run, complete, .. }` variants carry the
+/// run bookkeeping every journal shares.
+macro_rules! run_records {
+    ($record:ty) => {
+        impl $crate::store::Entry for $record {
+            fn run_event(&self) -> Option<$crate::store::RunEvent<'_>> {
+                use $crate::store::RunEvent;
+                Some(match self {
+                    Self::Run {
+                        run,
+                        undo_of,
+                        at,
+                        input,
+                        fingerprint,
+                    } => RunEvent::Started {
+                        run: *run,
+                        undo_of: *undo_of,
+                        at: *at,
+                        input: input.as_deref(),
+                        fingerprint,
+                    },
+                    Self::Paused { run, until } => RunEvent::Paused {
+                        run: *run,
+                        until: *until,
+                    },
+                    Self::End { run, complete, .. } => RunEvent::Ended {
+                        run: *run,
+                        complete: *complete,
+                    },
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+pub(crate) use run_records;
+
 /// A run, folded from its records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunInfo {

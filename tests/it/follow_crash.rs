@@ -7,28 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::follow::Scene;
-use crate::util::stderr;
-
-/// A small LCG: random enough for kill times, repeatable from the printed seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn from_clock() -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(7);
-        Self(u64::from(nanos) | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
+use crate::util::{Lcg, stderr};
 
 const ACCOUNTS: usize = 40;
 const KILLS: usize = 20;

@@ -12,32 +12,11 @@ use fakeverse::mastodon::Flavour;
 
 use crate::archive::builder::{MediaSpec, Modern, Person, TweetSpec};
 use crate::follow::Scene;
-use crate::util::stderr;
+use crate::util::{Lcg, stderr};
 
 const TWEETS: u64 = 36;
 const KILLS: usize = 20;
 const T0: i64 = 1_420_070_400; // 2015-01-01T00:00:00Z
-
-/// A small LCG: random enough for kill times, repeatable from the printed seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn from_clock() -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(7);
-        Self(u64::from(nanos) | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
 
 /// 36 tweets: every third answers the one before (self-threads), every fifth has a photo,
 /// every seventh is long enough to become two posts.

@@ -84,3 +84,24 @@ fn a_full_disk_behind_standard_output_is_one_plain_sentence() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A small LCG: random enough for kill times, repeatable from the printed seed.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn from_clock() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(7);
+        Self(u64::from(nanos) | 1)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}

@@ -18,7 +18,7 @@ use super::preview::{self, Preview};
 use super::render;
 use super::{Config, Limits, UndoTarget};
 use crate::archive::Archive;
-use crate::commands::Env;
+use crate::commands::{Env, progress_bar, with_bar_notices};
 use crate::exit::{Outcome, UsageError};
 use crate::fedi::session::connect;
 use crate::fedi::{Account, Cancel, Client, ClientOptions, InstanceInfo};
@@ -190,25 +190,6 @@ fn setup(config: &Config, me: &Me, run: u32) -> Setup {
         },
         backdate: config.backdate,
     }
-}
-
-fn progress_bar(env: &Env, len: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = env.ui.progress(Some(len), what);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {pos}/{len}, {per_sec}, {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
-}
-
-/// A client whose notices (waits, retries) print above the progress bar.
-fn with_bar_notices(client: &Client, bar: &indicatif::ProgressBar, env: &Env) -> Client {
-    let bar = bar.clone();
-    let ui = env.ui.clone();
-    client
-        .clone()
-        .on_notice(move |notice| bar.suspend(|| ui.info(notice)))
 }
 
 /// Opens the archive and composes every selected tweet (on a blocking thread).
