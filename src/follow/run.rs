@@ -14,6 +14,7 @@ use super::relation::{Outcome, Relation};
 use super::remote::{ActOptions, Remote};
 use crate::discover::Handle;
 use crate::fedi::Error;
+use crate::net::NetError;
 
 /// This many network failures in a row mean the instance itself is in trouble: stop.
 const MAX_FAILURES_IN_A_ROW: usize = 5;
@@ -257,9 +258,11 @@ pub async fn execute<R: Remote>(
 
 /// True when the server may have carried out the action despite the error: no answer came
 /// (a timeout, a dropped connection, Ctrl-C mid-request), or it failed inside (5xx), or it
-/// answered 2xx with something unreadable. A refusal (4xx, a rate-limit stop) did nothing.
+/// answered 2xx with something unreadable. A refusal (4xx, a rate-limit stop) or a redirect
+/// did nothing.
 fn maybe_done(err: &Error) -> bool {
     match err {
+        Error::Net(NetError::RedirectedChange { .. }) => false,
         Error::Net(_) | Error::Interrupted | Error::Decode { .. } => true,
         Error::Api(api) => api.status >= 500,
         _ => false,

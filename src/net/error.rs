@@ -42,6 +42,18 @@ pub enum NetError {
          unencrypted, so fix the instance's address or its redirect"
     )]
     Downgrade { host: String, to: String },
+    /// A request that changes something (POST, PUT, DELETE…) was answered with a redirect.
+    /// Following it would resend the change elsewhere, or turn it into a GET (301, 302, 303)
+    /// whose answer says nothing about the change; the server did not carry it out.
+    #[error(
+        "{host} answered a change ({method}) with a redirect to {to} instead of carrying it out; \
+         check the instance's address"
+    )]
+    RedirectedChange {
+        host: String,
+        method: String,
+        to: String,
+    },
     #[error("{host} sent an answer larger than {limit} bytes")]
     TooLarge { host: String, limit: usize },
     #[error("{host} sent an answer that is not valid {what}: {reason}")]
