@@ -640,6 +640,7 @@ impl Client {
             path: call.url.path().to_string(),
             error: clean(error),
             description: clean(description),
+            anonymous: !call.auth,
         })
     }
 }

@@ -20,6 +20,9 @@ pub struct ApiError {
     pub error: Option<String>,
     /// The server's `error_description` field (OAuth errors).
     pub description: Option<String>,
+    /// The request carried no token (app registration, the code exchange): a 401 then refuses
+    /// the request, not a token.
+    pub anonymous: bool,
 }
 
 /// What a client call can fail with.
@@ -153,7 +156,7 @@ impl std::fmt::Display for ApiError {
         let (host, code, path) = (&self.host, self.code(), &self.path);
         let method = &self.method;
         match self.status {
-            401 => write!(
+            401 if !self.anonymous => write!(
                 f,
                 "{host} refused the token {code}: run `fedimigrate login`"
             ),
@@ -195,6 +198,7 @@ mod tests {
             path: "/api/v1/statuses".into(),
             error: error.map(String::from),
             description: description.map(String::from),
+            anonymous: false,
         }
     }
 
@@ -240,6 +244,13 @@ mod tests {
             (
                 api(502, None, None),
                 "mastodon.example failed with a server error on /api/v1/statuses (502)",
+            ),
+            (
+                ApiError {
+                    anonymous: true,
+                    ..api(401, None, None)
+                },
+                "mastodon.example refused POST /api/v1/statuses (401)",
             ),
         ];
         for (error, text) in cases {

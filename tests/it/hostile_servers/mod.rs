@@ -186,6 +186,10 @@ fn judge_output(cmd: &Cmd, row: &Row, out: &Output, world: &World) -> Vec<String
     if errors.iter().any(|e| e.len() > 400) {
         problems.push("an error longer than a sentence".into());
     }
+    let sends_no_token = matches!(cmd.name, "login --print-url" | "login --code-file");
+    if sends_no_token && err.contains("refused the token") {
+        problems.push("blames a token the request did not carry".into());
+    }
     if let Some(token) = &world.token
         && (err.contains(token.as_str()) || text.contains(token.as_str()))
     {
