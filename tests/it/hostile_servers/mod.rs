@@ -7,11 +7,12 @@
 //! meet the behaviour on the whole host, others only where it hurts most (the follow itself,
 //! the account search, NodeInfo, the actor); see [`worlds::COMMANDS`].
 //!
-//! Every case must end within its timeouts (`--timeout 1`; a watchdog kills a run after 60 s)
-//! with a documented exit code, one `error:` sentence or a per-item state, no panic, no token
-//! in any output, no request reaching loopback or carrying the token to another site, nothing
-//! sent over a TLS connection the client should not have trusted, journals that are whole,
-//! and, for `follow`, a rerun on the healed server that follows everyone. Where the server
+//! Every case must end within its timeouts (`--timeout 1`: 30 s at most; a watchdog kills a
+//! run after 60 s) with a documented exit code, one `error:` sentence or a per-item state, no
+//! panic, no token in any output, no request reaching loopback or carrying the token to
+//! another site, nothing sent over a TLS connection the client should not have trusted,
+//! journals that are whole, and, for `follow`, a rerun on the healed server that follows
+//! everyone. Where the server
 //! recovers (a burst of 5xx, 429s from a skewed clock) the command must succeed, and after a
 //! 429 it must wait for the reset: neither hours (the skew) nor hammering. Where the server
 //! asked for a day's pause, the rerun keeps it (exit 75).
@@ -35,6 +36,10 @@ use crate::util::{stderr, stdout};
 
 /// A run still going after this long is hung.
 const WATCHDOG: Duration = Duration::from_secs(60);
+
+/// The longest a case may take: with `--timeout 1`, four attempts with their backoffs per
+/// request, for the two accounts of a follow, or a storm of 429s until the patience ends.
+const BOUND: Duration = Duration::from_secs(30);
 
 /// Threads running cases at once (most of a case is waiting on timeouts).
 const WORKERS: usize = 16;
@@ -112,6 +117,8 @@ fn one_case(cmd: &Cmd, row: &Row) -> Vec<String> {
     let mut problems = Vec::new();
     if hung {
         problems.push(format!("still running after {WATCHDOG:?}"));
+    } else if took > BOUND {
+        problems.push(format!("took {took:.1?}, beyond the timeouts"));
     }
     problems.extend(judge_output(cmd, row, &out, &world));
     problems.extend(judge_server(cmd, row, &world));
