@@ -8,6 +8,9 @@
 //! time) and the wall time against the floor the advertised budget sets: the first window's
 //! follows go at once, then one window per further `limit` follows.
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -90,11 +93,25 @@ fn report(fake: &FakeMastodon, limit: u32, window: Duration, wall: Duration) {
     );
     let windows = (ACCOUNTS as u32).saturating_sub(limit).div_ceil(limit);
     let floor = window * windows;
+    let ratio = wall.as_secs_f64() / floor.as_secs_f64().max(0.001);
     println!(
-        "wall time {:.1} s; floor under {limit} follows per {} s: {:.1} s; ratio {:.2}",
+        "wall time {:.1} s; floor under {limit} follows per {} s: {:.1} s; ratio {ratio:.2}",
         wall.as_secs_f64(),
         window.as_secs(),
         floor.as_secs_f64(),
-        wall.as_secs_f64() / floor.as_secs_f64().max(0.001)
+    );
+    timing::table_row(
+        &format!(
+            "follow: requests per account ({ACCOUNTS} accounts, half unknown to the instance)"
+        ),
+        &format!(
+            "**{:.3}** requests/account; {} 429s; {:.1} s vs the advertised budget's floor {:.1} s = {ratio:.2}×",
+            total as f64 / followed as f64,
+            state.refused,
+            wall.as_secs_f64(),
+            floor.as_secs_f64()
+        ),
+        "",
+        "`cargo bench --bench follow`",
     );
 }

@@ -70,6 +70,18 @@ fn report(archive: &Path, tweets: usize) {
         verdict(rate >= GOAL_RATE),
         verdict(peak_mb < GOAL_MB)
     );
+    timing::table_row(
+        &format!("post composition: `post --dry-run --jsonl` ({tweets} tweets, offline)"),
+        &format!(
+            "**{}** tweets/s ({wall:.2} s); peak {peak_mb} MB",
+            timing::thousands(rate)
+        ),
+        &format!(
+            "≥ {} tweets/s; < {GOAL_MB} MB",
+            timing::thousands(GOAL_RATE)
+        ),
+        "`cargo bench --bench post`",
+    );
 }
 
 fn verdict(ok: bool) -> &'static str {

@@ -18,6 +18,9 @@
 //! It also prints when the last live candidate was done. The fake server runs in the same
 //! process, on the same cores.
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -179,5 +182,20 @@ fn main() {
     println!(
         "first-contact lane floor (ceil(dead / concurrency) x timeout) = {rounds} x {wait:.1} s = {lane_floor:.2} s -> ratio {:.2}",
         wall / lane_floor
+    );
+    timing::table_row(
+        &format!(
+            "verification: {CANDIDATES} candidates on {HOSTS} hosts ({dead_hosts} dead), {} ms latency, timeout {wait:.0} s",
+            LATENCY.as_millis()
+        ),
+        &format!(
+            "{wall:.1} s vs the bound {ideal:.1} s (live ÷ {concurrency} × latency + one timeout) = **{:.2}×**; {total} requests",
+            wall / ideal
+        ),
+        "≤ 1.5×",
+        &format!(
+            "`BENCH_TIMEOUT_MS={} cargo bench --bench verify`",
+            timeout.as_millis()
+        ),
     );
 }

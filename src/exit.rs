@@ -204,6 +204,7 @@ mod tests {
             path: "/".into(),
             error: None,
             description: None,
+            anonymous: false,
         };
         let status = |err: anyhow::Error| classify(&err);
         assert_eq!(status(Error::from(api(401)).into()), Status::AuthNeeded);

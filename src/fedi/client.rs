@@ -319,16 +319,29 @@ impl Client {
         self.decode(&fetched, what)
     }
 
-    /// Decodes a JSON answer.
+    /// Decodes a JSON answer. A web page in its place (a login portal, a proxy's page, a web
+    /// site at the address given) is said to be one, not quoted as a JSON syntax error.
     pub fn decode<T: DeserializeOwned>(
         &self,
         fetched: &Fetched,
         what: &'static str,
     ) -> Result<T, Error> {
-        serde_json::from_slice(&fetched.body).map_err(|err| Error::Decode {
-            host: self.host().to_string(),
-            what,
-            reason: short(&err.to_string()),
+        serde_json::from_slice(&fetched.body).map_err(|err| {
+            let html = fetched.header("content-type").is_some_and(|ct| {
+                ct.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("text/html")
+            });
+            let reason = if html {
+                "a web page came instead of the API's JSON; check the instance's address".into()
+            } else {
+                short(&err.to_string())
+            };
+            Error::Decode {
+                host: self.host().to_string(),
+                what,
+                reason,
+            }
         })
     }
 
@@ -627,6 +640,7 @@ impl Client {
             path: call.url.path().to_string(),
             error: clean(error),
             description: clean(description),
+            anonymous: !call.auth,
         })
     }
 }

@@ -20,6 +20,9 @@ pub struct ApiError {
     pub error: Option<String>,
     /// The server's `error_description` field (OAuth errors).
     pub description: Option<String>,
+    /// The request carried no token (app registration, the code exchange): a 401 then refuses
+    /// the request, not a token.
+    pub anonymous: bool,
 }
 
 /// What a client call can fail with.
@@ -98,9 +101,11 @@ impl Error {
 
     /// A failure after which the server may still have done what was asked: no answer (a
     /// timeout, a dropped connection, Ctrl-C mid-request), an answer that could not be read,
-    /// or a 5xx. A refusal (4xx) or a rate-limit stop certainly did nothing.
+    /// or a 5xx. A refusal (4xx), a rate-limit stop or a redirect (never followed for a
+    /// change) certainly did nothing.
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
+            Error::Net(NetError::RedirectedChange { .. }) => false,
             Error::Net(_) | Error::Interrupted | Error::Decode { .. } => true,
             Error::Api(api) => api.status >= 500,
             _ => false,
@@ -164,7 +169,7 @@ impl std::fmt::Display for ApiError {
         let (host, code, path) = (&self.host, self.code(), &self.path);
         let method = &self.method;
         match self.status {
-            401 => write!(
+            401 if !self.anonymous => write!(
                 f,
                 "{host} refused the token {code}: run `fedimigrate login`"
             ),
@@ -206,6 +211,7 @@ mod tests {
             path: "/api/v1/statuses".into(),
             error: error.map(String::from),
             description: description.map(String::from),
+            anonymous: false,
         }
     }
 
@@ -251,6 +257,13 @@ mod tests {
             (
                 api(502, None, None),
                 "mastodon.example failed with a server error on /api/v1/statuses (502)",
+            ),
+            (
+                ApiError {
+                    anonymous: true,
+                    ..api(401, None, None)
+                },
+                "mastodon.example refused POST /api/v1/statuses (401)",
             ),
         ];
         for (error, text) in cases {

@@ -31,6 +31,9 @@ impl Client {
         let call = self
             .call(Method::POST, "/api/v1/apps")
             .anonymous()
+            // Registering twice leaves an unused app behind and nothing else, so a proxy's
+            // 502 or a lost answer is retried rather than ending the login.
+            .repeat(Repeat::Safe)
             .form(pairs(&[
                 ("client_name", CLIENT_NAME),
                 ("redirect_uris", OOB),
@@ -61,6 +64,10 @@ impl Client {
         let call = self
             .call(Method::POST, "/oauth/token")
             .anonymous()
+            // A code buys one token: an exchange sent twice is refused the second time
+            // (`invalid_grant`) or never reached the server, so a proxy's 502 is retried
+            // rather than sending the person back to the browser for a new code.
+            .repeat(Repeat::Safe)
             .form(pairs(&[
                 ("grant_type", "authorization_code"),
                 ("code", code.expose()),

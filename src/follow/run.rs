@@ -228,7 +228,8 @@ pub async fn execute<R: Remote>(
 
 /// True when the server may have carried out the action despite the error: no answer came
 /// (a timeout, a dropped connection, Ctrl-C mid-request), or it failed inside (5xx), or it
-/// answered 2xx with something unreadable. A refusal (4xx, a rate-limit stop) did nothing.
+/// answered 2xx with something unreadable. A refusal (4xx, a rate-limit stop) or a redirect
+/// did nothing.
 fn maybe_done(err: &Error) -> bool {
     err.may_have_taken_effect()
 }

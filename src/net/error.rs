@@ -42,6 +42,18 @@ pub enum NetError {
          unencrypted, so fix the instance's address or its redirect"
     )]
     Downgrade { host: String, to: String },
+    /// A request that changes something (POST, PUT, DELETE…) was answered with a redirect.
+    /// Following it would resend the change elsewhere, or turn it into a GET (301, 302, 303)
+    /// whose answer says nothing about the change; the server did not carry it out.
+    #[error(
+        "{host} answered a change ({method}) with a redirect to {to} instead of carrying it out; \
+         check the instance's address"
+    )]
+    RedirectedChange {
+        host: String,
+        method: String,
+        to: String,
+    },
     #[error("{host} sent an answer larger than {limit} bytes")]
     TooLarge { host: String, limit: usize },
     #[error("{host} sent an answer that is not valid {what}: {reason}")]
@@ -134,12 +146,60 @@ impl NetError {
 fn tls_error(host: String, err: &rustls::Error) -> NetError {
     let reason = err.to_string();
     match err {
-        rustls::Error::InvalidCertificate(_)
-        | rustls::Error::NoCertificatesPresented
+        rustls::Error::InvalidCertificate(cert) => NetError::Tls {
+            host,
+            reason: certificate_reason(cert).unwrap_or(reason),
+        },
+        rustls::Error::NoCertificatesPresented
         | rustls::Error::UnsupportedNameType
         | rustls::Error::InvalidCertRevocationList(_) => NetError::Tls { host, reason },
         _ => NetError::Handshake { host, reason },
     }
+}
+
+/// What is wrong with a certificate, in words a user can act on (rustls says `UnknownIssuer`
+/// and counts seconds since 1970); `None` leaves rustls' own words.
+fn certificate_reason(err: &rustls::CertificateError) -> Option<String> {
+    use rustls::CertificateError as E;
+    let day = |t: &rustls::pki_types::UnixTime| {
+        chrono::DateTime::from_timestamp(t.as_secs() as i64, 0)
+            .map(|d| d.format(" on %Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    Some(match err {
+        E::Expired => "it has expired".into(),
+        E::ExpiredContext { not_after, .. } => format!("it expired{}", day(not_after)),
+        E::NotValidYet => "it is not valid yet (check this computer's clock)".into(),
+        E::NotValidYetContext { not_before, .. } => format!(
+            "it is not valid before{} (check this computer's clock)",
+            day(not_before).trim_start_matches(" on")
+        ),
+        E::NotValidForName => "it was issued for another name".into(),
+        E::NotValidForNameContext { presented, .. } => format!(
+            "it was issued for another name ({})",
+            presented_names(presented)
+        ),
+        E::UnknownIssuer => "no authority this computer trusts signed it (a self-signed \
+                             certificate?); for a server of your own, pass its CA with --ca-cert"
+            .into(),
+        E::Revoked => "it has been revoked".into(),
+        _ => return None,
+    })
+}
+
+/// The names a certificate was issued for, as rustls lists them (`DnsName("a.example")`),
+/// cleaned for the terminal and cut short.
+fn presented_names(presented: &[String]) -> String {
+    let names: Vec<String> = presented
+        .iter()
+        .take(3)
+        .map(|p| {
+            let inner = p.split('"').nth(1).unwrap_or(p);
+            crate::sanitize::clean(inner).chars().take(80).collect()
+        })
+        .collect();
+    let more = if presented.len() > 3 { ", …" } else { "" };
+    format!("{}{more}", names.join(", "))
 }
 
 /// A duration in words: `1 second`, `10 seconds`, `0.5 seconds`, `1.25 seconds` (to the
@@ -248,6 +308,7 @@ mod tests {
         let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
         let err = tls_error("odd.example".into(), &unknown);
         assert!(matches!(err, NetError::Tls { .. }), "{err:?}");
+        assert!(err.to_string().contains("self-signed"), "{err}");
     }
 
     #[test]
@@ -260,5 +321,45 @@ mod tests {
             err.to_string(),
             "slow.example did not answer within 0.5 seconds"
         );
+    }
+
+    #[test]
+    fn certificate_problems_read_in_words() {
+        use rustls::CertificateError as E;
+        use rustls::pki_types::{ServerName, UnixTime};
+        let at = |secs| UnixTime::since_unix_epoch(Duration::from_secs(secs));
+        let cases = [
+            (
+                E::ExpiredContext {
+                    time: at(1_796_642_832),
+                    not_after: at(1_577_836_800),
+                },
+                "the TLS certificate of a.example is not valid: it expired on 2020-01-01",
+            ),
+            (
+                E::NotValidYetContext {
+                    time: at(1_577_836_800),
+                    not_before: at(1_796_642_832),
+                },
+                "the TLS certificate of a.example is not valid: it is not valid before \
+                 2026-12-07 (check this computer's clock)",
+            ),
+            (
+                E::NotValidForNameContext {
+                    expected: ServerName::try_from("a.example").unwrap(),
+                    presented: vec!["DnsName(\"other.example\")".into()],
+                },
+                "the TLS certificate of a.example is not valid: it was issued for another \
+                 name (other.example)",
+            ),
+            (
+                E::Revoked,
+                "the TLS certificate of a.example is not valid: it has been revoked",
+            ),
+        ];
+        for (cert, want) in cases {
+            let err = tls_error("a.example".into(), &rustls::Error::InvalidCertificate(cert));
+            assert_eq!(err.to_string(), want);
+        }
     }
 }

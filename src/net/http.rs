@@ -1,7 +1,9 @@
 //! [`Http`]: the configured client and the one way to send a request through it.
 //!
 //! Every request has a timeout, every body is read with a size cap, redirects are limited and
-//! checked against the client's [`Reach`], and nothing is sent under `--offline`.
+//! checked against the client's [`Reach`], and nothing is sent under `--offline`. Only reads
+//! (GET, HEAD) follow redirects: a change is sent once, to the URL chosen, and a redirect in
+//! answer to it is an error ([`NetError::RedirectedChange`]).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -23,6 +25,8 @@ pub const MAX_REDIRECTS: usize = 5;
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
+    /// The same client without redirects, for requests that change something.
+    changes: reqwest::Client,
     resolver: GuardedResolver,
     reach: Reach,
     timeout: Duration,
@@ -57,28 +61,17 @@ impl Http {
             return Err(NetError::Offline);
         }
         let resolver = GuardedResolver::new(&options.resolve, reach);
-        let mut builder = reqwest::Client::builder()
-            .user_agent(options.user_agent.clone())
-            .timeout(options.timeout)
-            .connect_timeout(options.timeout)
-            .dns_resolver(Arc::new(resolver.clone()))
-            .redirect(redirect_policy(
-                reach,
-                redirects,
-                Arc::new(resolver.clone()),
-            ))
-            .pool_max_idle_per_host(4);
-        for path in &options.ca_certs {
-            for cert in read_ca(path)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let client = builder.build().map_err(|err| NetError::Other {
-            host: "-".into(),
-            reason: err.to_string(),
-        })?;
+        let certs = options
+            .ca_certs
+            .iter()
+            .map(|path| read_ca(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let policy = redirect_policy(reach, redirects, Arc::new(resolver.clone()));
+        let client = build_client(options, &resolver, &certs, policy)?;
+        let changes = build_client(options, &resolver, &certs, redirect::Policy::none())?;
         Ok(Self {
             client,
+            changes,
             resolver,
             reach,
             timeout: options.timeout,
@@ -103,11 +96,25 @@ impl Http {
         })?;
         let host = host_of(request.url());
         self.check_target(request.url())?;
-        let response = self
-            .client
+        let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+        let method = request.method().to_string();
+        let client = if reads { &self.client } else { &self.changes };
+        let response = client
             .execute(request)
             .await
             .map_err(|err| NetError::from_reqwest(&host, self.timeout, err))?;
+        if !reads && response.status().is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("another address");
+            return Err(NetError::RedirectedChange {
+                host,
+                method,
+                to: crate::sanitize::clean(to).chars().take(200).collect(),
+            });
+        }
         read_capped(response, limit, &host, self.timeout).await
     }
 
@@ -201,6 +208,29 @@ fn redirect_policy(
             return attempt.error(RedirectRefused::Private(target));
         }
         attempt.follow()
+    })
+}
+
+/// One reqwest client with the user's options and this redirect policy.
+fn build_client(
+    options: &Options,
+    resolver: &GuardedResolver,
+    certs: &[Vec<reqwest::Certificate>],
+    policy: redirect::Policy,
+) -> Result<reqwest::Client, NetError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(options.user_agent.clone())
+        .timeout(options.timeout)
+        .connect_timeout(options.timeout)
+        .dns_resolver(Arc::new(resolver.clone()))
+        .redirect(policy)
+        .pool_max_idle_per_host(4);
+    for cert in certs.iter().flatten() {
+        builder = builder.add_root_certificate(cert.clone());
+    }
+    builder.build().map_err(|err| NetError::Other {
+        host: "-".into(),
+        reason: err.to_string(),
     })
 }
 

@@ -510,6 +510,21 @@ async fn a_refused_token_is_one_sentence_and_exit_4() {
 }
 
 #[tokio::test]
+async fn a_web_page_instead_of_json_is_called_one() {
+    let world = World::new("mastodon.example", Flavour::Mastodon);
+    world.fake.host().set_mode(fakeverse::Mode::Html);
+    let err = world.client().verify_credentials().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "mastodon.example sent an account that fedimigrate cannot read (a web page came \
+         instead of the API's JSON; check the instance's address)"
+    );
+    world.fake.host().set_mode(fakeverse::Mode::Malformed);
+    let err = world.client().verify_credentials().await.unwrap_err();
+    assert!(err.to_string().contains("EOF while parsing"), "{err}");
+}
+
+#[tokio::test]
 async fn a_server_echoing_the_token_does_not_leak_it() {
     let world = World::new("mastodon.example", Flavour::Mastodon);
     let echoed = format!("bad token {}", world.token);

@@ -220,3 +220,48 @@ async fn an_https_to_http_redirect_on_the_same_host_is_called_a_downgrade() {
     let err = get(&http, "https://social.example/").await.unwrap_err();
     assert!(matches!(err, NetError::RedirectElsewhere { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_change_answered_with_a_redirect_is_not_followed() {
+    let fv = Fakeverse::start();
+    // A 302 turns a POST into a GET; a 307 would resend it: neither may happen to a change.
+    fv.host("social.example").set_path_mode(
+        "POST",
+        "/api/v1/accounts/",
+        Mode::RedirectTo("https://social.example/moved".into()),
+    );
+    fv.host("social.example").mount(|req| {
+        Some(match req.path.as_str() {
+            "/old" => Resp::status(302).header("location", "/api/v1/accounts/1"),
+            _ => Resp::json(404, &serde_json::json!({"error": "Record not found"})),
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let http = Http::with_credentials(&options(&fv, dir.path(), &["social.example"])).unwrap();
+    let post = http.request(
+        reqwest::Method::POST,
+        url("https://social.example/api/v1/accounts/1/follow"),
+    );
+    let err = http.send(post, 1 << 20).await.unwrap_err();
+    assert!(matches!(err, NetError::RedirectedChange { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "social.example answered a change (POST) with a redirect to \
+         https://social.example/moved/api/v1/accounts/1/follow instead of carrying it out; \
+         check the instance's address"
+    );
+    let asked: Vec<String> = fv
+        .host("social.example")
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        asked,
+        ["POST /api/v1/accounts/1/follow"],
+        "nothing followed the redirect"
+    );
+    // Reads still follow redirects.
+    let got = get(&http, "https://social.example/old").await.unwrap();
+    assert_eq!(got.url.path(), "/api/v1/accounts/1");
+}

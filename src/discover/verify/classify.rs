@@ -62,6 +62,7 @@ pub fn net_error(err: &NetError) -> ErrorClass {
         NetError::TooManyRedirects { .. }
         | NetError::RedirectElsewhere { .. }
         | NetError::Downgrade { .. }
+        | NetError::RedirectedChange { .. }
         | NetError::TooLarge { .. }
         | NetError::Malformed { .. }
         | NetError::BadUrl { .. }

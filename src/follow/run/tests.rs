@@ -25,6 +25,7 @@ fn api(status: u16) -> Error {
         path: "/x".into(),
         error: Some("nope".into()),
         description: None,
+        anonymous: false,
     })
 }
 

@@ -90,7 +90,7 @@ fn pairs(encoded: &str, name: &str) -> Vec<String> {
 }
 
 /// A response a route returns.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,

@@ -5,12 +5,14 @@
 //! routes they need; the switches here apply to every route of the host. Two switches lose
 //! answers *after* a route ran (its change is made): [`Mode::CloseAfterCommit`] for every
 //! request, and [`Host::drop_after_commit`] / [`Host::drop_after_commit_rate`] for chosen
-//! successful ones. The host never knows what a route does.
+//! successful ones. The host never knows what a route does. A mode can also be set for one
+//! path prefix only ([`Host::set_path_mode`]), so a command gets past its first requests and
+//! meets the hostile answer where it matters (the follow itself, the NodeInfo document).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crate::drops::Drops;
 use crate::exchange::{Req, Resp};
@@ -38,6 +40,22 @@ pub enum Mode {
     Malformed,
     /// Every request is redirected (302) to this URL prefix + the original path and query.
     RedirectTo(String),
+    /// Every request gets this answer.
+    Fixed(Resp),
+    /// The connection is reset (TCP RST) after the request arrived, before any route runs.
+    Reset,
+    /// A 200 JSON answer whose body never ends: one byte a second, forever.
+    Trickle,
+    /// The route runs (its change is made); its answer goes out with its full
+    /// `Content-Length` but only half the body, then the connection closes.
+    Truncated,
+    /// The route runs; its answer keeps its status but becomes an HTML page (`text/html`), as
+    /// a captive portal or a misconfigured proxy sends.
+    Html,
+    /// The route runs on a server whose clock is this many seconds off (negative: behind):
+    /// `Date` and any `X-RateLimit-Reset` come from that clock, and a 429 without a reset
+    /// (a queued one) gets a reset a second ahead on it.
+    ClockOff(i64),
 }
 
 /// A logged request.
@@ -48,6 +66,16 @@ pub struct Logged {
     pub query: String,
     pub headers: std::collections::BTreeMap<String, String>,
     pub body: bytes::Bytes,
+    /// When the request arrived (the local clock).
+    pub at: SystemTime,
+}
+
+/// A mode for the requests with one method (`*`: any) and path prefix.
+#[derive(Debug, Clone)]
+struct PathMode {
+    method: String,
+    prefix: String,
+    mode: Mode,
 }
 
 /// A virtual host.
@@ -55,6 +83,7 @@ pub struct Host {
     pub name: String,
     routes: RwLock<Vec<Route>>,
     mode: Mutex<Mode>,
+    path_modes: Mutex<Vec<PathMode>>,
     latency: Mutex<Duration>,
     /// Statuses to answer with before routes run, one per request (a burst of 5xx or 429).
     upcoming: Mutex<VecDeque<Resp>>,
@@ -76,6 +105,7 @@ impl Host {
             name: name.to_string(),
             routes: RwLock::new(Vec::new()),
             mode: Mutex::new(Mode::Normal),
+            path_modes: Mutex::new(Vec::new()),
             latency: Mutex::new(Duration::ZERO),
             upcoming: Mutex::new(VecDeque::new()),
             log: Mutex::new(Vec::new()),
@@ -93,6 +123,25 @@ impl Host {
     /// Sets how the host misbehaves.
     pub fn set_mode(&self, mode: Mode) {
         *self.mode.lock().expect("mode") = mode;
+    }
+
+    /// Sets how the host misbehaves for requests with `method` (any case; `*` for every
+    /// method) whose path starts with `prefix`; the first matching rule wins over the host's
+    /// mode.
+    pub fn set_path_mode(&self, method: &str, prefix: &str, mode: Mode) {
+        self.path_modes.lock().expect("path modes").push(PathMode {
+            method: method.to_string(),
+            prefix: prefix.to_string(),
+            mode,
+        });
+    }
+
+    /// Removes every path mode and queued answer and sets the host's mode back to
+    /// [`Mode::Normal`].
+    pub fn calm(&self) {
+        self.path_modes.lock().expect("path modes").clear();
+        self.upcoming.lock().expect("queue").clear();
+        self.set_mode(Mode::Normal);
     }
 
     /// Adds a delay before every answer.
@@ -159,8 +208,17 @@ impl Host {
         self.max_in_flight.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn mode(&self) -> Mode {
-        self.mode.lock().expect("mode").clone()
+    /// The mode for this request: the first matching path mode, else the host's.
+    pub(crate) fn mode_for(&self, method: &str, path: &str) -> Mode {
+        let rules = self.path_modes.lock().expect("path modes");
+        let matching = rules.iter().find(|r| {
+            (r.method == "*" || r.method.eq_ignore_ascii_case(method))
+                && path.starts_with(&r.prefix)
+        });
+        match matching {
+            Some(rule) => rule.mode.clone(),
+            None => self.mode.lock().expect("mode").clone(),
+        }
     }
 
     pub(crate) fn latency(&self) -> Duration {
@@ -174,6 +232,7 @@ impl Host {
             query: req.query.clone(),
             headers: req.headers.clone(),
             body: req.body.clone(),
+            at: SystemTime::now(),
         });
     }
 

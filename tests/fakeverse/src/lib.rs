@@ -6,7 +6,8 @@
 //! `--ca-cert CA.pem`. Each host carries switches for latency, hangs, closed connections,
 //! fixed statuses, oversize or malformed bodies, redirects, queued answers (bursts of 5xx or
 //! 429) and answers lost after the change was made (crash tests), and records every request it
-//! got (also counted per route). Protocol routes (WebFinger, NodeInfo, the Mastodon
+//! got (also counted per route). [`Fakeverse::wire`] starts listeners that fail below HTTP
+//! (resets, broken handshakes, untrusted certificates). Protocol routes (WebFinger, NodeInfo, the Mastodon
 //! API, the X API) are mounted by the modules that model them.
 //!
 //! The server runs on its own runtime thread, so synchronous tests (which run the binary) and
@@ -19,6 +20,7 @@ pub mod mastodon;
 mod server;
 pub mod tls;
 pub mod wellknown;
+pub mod wire;
 pub mod xapi;
 
 use std::collections::HashMap;
@@ -86,6 +88,12 @@ impl Fakeverse {
             gauge,
             runtime: Some(runtime),
         }
+    }
+
+    /// A listener of its own that fails below HTTP for `name` (see [`wire::Wire`]).
+    pub fn wire(&self, wire: wire::Wire, name: &str) -> wire::WireListener {
+        let runtime = self.runtime.as_ref().expect("running").handle();
+        wire::WireListener::start(runtime, &self.ca, wire, name)
     }
 
     /// The listener's address.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::CertificateDer;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 
@@ -65,17 +65,24 @@ impl TestCa {
         leaf
     }
 
+    /// A leaf for `name` that expired in 2020 (not cached).
+    pub fn mint_expired(&self, name: &str) -> CertifiedKey {
+        self.mint_with(name, crate::wire::expired_params)
+    }
+
     fn mint(&self, name: &str) -> CertifiedKey {
+        self.mint_with(name, |_| {})
+    }
+
+    fn mint_with(&self, name: &str, edit: impl FnOnce(&mut CertificateParams)) -> CertifiedKey {
         let mut params = CertificateParams::new(vec![name.to_string()]).expect("leaf params");
         params.distinguished_name.push(DnType::CommonName, name);
+        edit(&mut params);
         let key = KeyPair::generate().expect("leaf key");
         let cert = params
             .signed_by(&key, &self.issuer)
             .expect("leaf certificate");
-        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-        let signing =
-            rustls::crypto::ring::sign::any_supported_type(&key_der).expect("signing key");
-        CertifiedKey::new(vec![cert.der().clone(), self.ca_der.clone()], signing)
+        crate::wire::certified(cert.der().clone(), &key, Some(&self.ca_der))
     }
 }
 
