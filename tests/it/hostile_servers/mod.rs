@@ -126,6 +126,9 @@ fn one_case(cmd: &Cmd, row: &Row) -> Vec<String> {
     if cmd.rerun_follow {
         problems.extend(rerun_follow(&mut world, row));
     }
+    if cmd.rerun_post {
+        problems.extend(rerun_post(&mut world, row));
+    }
     if !problems.is_empty() {
         problems.push(format!("stderr: {}", stderr(&out).trim()));
     }
@@ -179,8 +182,12 @@ fn judge_output(cmd: &Cmd, row: &Row, out: &Output, world: &World) -> Vec<String
     if err.contains("panicked") || err.contains("RUST_BACKTRACE") {
         problems.push("panicked".to_string());
     }
+    // A server that makes the post and then garbles its answer: `post` finds the post on
+    // the instance and may end well (the rerun check counts the statuses).
+    let garbled = matches!(row.name, "truncated" | "html-content-type");
     let allowed: &[i32] = match (cmd.kind, row.expect) {
         (Kind::Find, _) | (_, Expect::Recover) => &[0],
+        _ if cmd.rerun_post && garbled => &[0, 1, 3, 75],
         _ => &[1, 3, 4, 75],
     };
     if !code.is_some_and(|c| allowed.contains(&c)) {
@@ -340,6 +347,51 @@ fn rerun_follow(world: &mut World, row: &Row) -> Vec<String> {
     }
     if followed != ["ana", "bo"] {
         problems.push(format!("after the rerun alice follows {followed:?}"));
+    }
+    problems
+}
+
+/// On the healed server, the same post command finishes the job, and the instance holds
+/// exactly the statuses the journal says were made: none twice, none unknown, none missing.
+fn rerun_post(world: &mut World, row: &Row) -> Vec<String> {
+    world.fv.host(&world.hostile).calm();
+    world.wire = None;
+    let out = world.command(worlds::POST, true).output().unwrap();
+    let paused = out.status.code() == Some(75) && stderr(&out).contains("allows no more");
+    if paused && day_long_pause(row) {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    if out.status.code() != Some(0) {
+        problems.push(format!(
+            "the post rerun on a healthy server exited {:?}: {}",
+            out.status.code(),
+            stderr(&out).trim()
+        ));
+    }
+    let journal = world
+        .data()
+        .join("journals/mastodon.example/alice@mastodon.example/posts.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap_or_default();
+    let mut journaled: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["kind"] == "posted")
+        .filter_map(|v| v["status_id"].as_str().map(str::to_string))
+        .collect();
+    let mut on_server = world.statuses();
+    journaled.sort();
+    on_server.sort();
+    if on_server.len() != 9 {
+        problems.push(format!(
+            "{} statuses on the instance, not 9",
+            on_server.len()
+        ));
+    }
+    if journaled != on_server {
+        problems.push(format!(
+            "the journal's statuses {journaled:?} are not the instance's {on_server:?}"
+        ));
     }
     problems
 }

@@ -46,6 +46,8 @@ pub struct Cmd {
     pub pending_login: bool,
     /// A follow run: afterwards, on a healthy server, a rerun must follow everyone.
     pub rerun_follow: bool,
+    /// A post run: afterwards, on a healthy server, a rerun must post everything, once.
+    pub rerun_post: bool,
 }
 
 const fn cmd(name: &'static str, kind: Kind, args: &'static [&'static str]) -> Cmd {
@@ -56,6 +58,7 @@ const fn cmd(name: &'static str, kind: Kind, args: &'static [&'static str]) -> C
         target: Target::Host,
         pending_login: false,
         rerun_follow: false,
+        rerun_post: false,
     }
 }
 
@@ -69,11 +72,29 @@ const fn rerun(mut c: Cmd) -> Cmd {
     c
 }
 
+const fn rerun_post(mut c: Cmd) -> Cmd {
+    c.rerun_post = true;
+    c
+}
+
 /// `--max-wait 5s`: a storm ends soon, two waits of a second or two for a reset fit.
 const FOLLOW: &[&str] = &["follow", "LIST", "--yes", "--max-wait", "5s"];
 
+/// Nine days of the archive (9 posts: a self-reply and a photo among them), posted.
+pub const POST: &[&str] = &[
+    "post",
+    "ARCHIVE",
+    "--since",
+    "2019-01-12",
+    "--until",
+    "2019-01-20",
+    "--yes",
+    "--max-wait",
+    "5s",
+];
+
 /// Every command.
-pub const COMMANDS: [Cmd; 13] = [
+pub const COMMANDS: [Cmd; 15] = [
     cmd("instance", Kind::Instance, &["instance"]),
     cmd(
         "follow --dry-run",
@@ -102,6 +123,11 @@ pub const COMMANDS: [Cmd; 13] = [
         Kind::Instance,
         &["post", "ARCHIVE", "--dry-run"],
     ),
+    rerun_post(cmd("post", Kind::Instance, POST)),
+    rerun_post(scoped(
+        cmd("post@statuses", Kind::Instance, POST),
+        &[("POST", "/api/v1/statuses"), ("POST", "/api/v2/media")],
+    )),
     cmd(
         "login --token-file",
         Kind::Login,
@@ -349,6 +375,12 @@ impl World {
             .collect();
         names.sort();
         names
+    }
+
+    /// Status ids on the instance (alice's).
+    pub fn statuses(&self) -> Vec<String> {
+        let fake = self.fake.as_ref().expect("an instance");
+        fake.state().statuses.into_iter().map(|s| s.id).collect()
     }
 
     /// The data folder (journals).
