@@ -7,7 +7,7 @@
 //! | 2 | usage error (bad flags or arguments) |
 //! | 3 | partial: some items failed; the state is saved and a rerun resumes |
 //! | 4 | authentication needed: run `fedimigrate login` |
-//! | 75 | not finished yet: the instance's rate limit ends the run early; the state is saved and the same command continues later (sysexits' `EX_TEMPFAIL`) |
+//! | 75 | not finished yet: the instance's rate limit asks for a longer wait than the command may make; the state is saved and the same command continues later (sysexits' `EX_TEMPFAIL`) |
 //! | 130 | interrupted (Ctrl-C) after the state was flushed |
 //!
 //! Errors are classified by downcasting the error chain to the marker types below and to the
@@ -87,7 +87,8 @@ pub fn classify(err: &anyhow::Error) -> Status {
 }
 
 /// The status a client error calls for: 4 when logging in would fix it, 130 for Ctrl-C, 2
-/// for an unusable instance address.
+/// for an unusable instance address, 75 when the instance's rate limit asks for a longer wait
+/// than the command may make (wherever it comes: a bulk run's first request too).
 fn fedi_status(cause: &(dyn std::error::Error + 'static)) -> Option<Status> {
     use crate::fedi::{ApiError, Error, InstanceUrlError, SessionError};
     let client = |err: &Error| {
@@ -95,6 +96,8 @@ fn fedi_status(cause: &(dyn std::error::Error + 'static)) -> Option<Status> {
             Some(Status::Interrupted)
         } else if err.is_auth_failure() {
             Some(Status::AuthNeeded)
+        } else if matches!(err, Error::RateLimited { .. }) {
+            Some(Status::Unfinished)
         } else {
             None
         }
@@ -210,6 +213,13 @@ mod tests {
         assert_eq!(status(Error::from(api(401)).into()), Status::AuthNeeded);
         assert_eq!(status(Error::from(api(422)).into()), Status::Error);
         assert_eq!(status(Error::Interrupted.into()), Status::Interrupted);
+        let limited = Error::RateLimited {
+            host: "h".into(),
+            what: "requests",
+            until: "12:00".into(),
+            at: std::time::SystemTime::UNIX_EPOCH,
+        };
+        assert_eq!(status(limited.into()), Status::Unfinished);
         assert_eq!(status(SessionError::NoLogin.into()), Status::AuthNeeded);
         let bad_url = InstanceUrl::parse("ftp://x", false).unwrap_err();
         assert_eq!(

@@ -80,6 +80,7 @@ Exit codes:
   1    the instance could not be reached or answered with an error
   2    usage error (conflicting options, not an instance address, plain http)
   4    the instance refused the code or the token: nothing was stored
+  75   the instance's rate limit asks for a wait over 30 s: run it again at the time named
   130  interrupted: nothing was stored";
 
 const WHOAMI_HELP: &str = "\
@@ -123,6 +124,7 @@ Exit codes:
   1    the instance could not be reached or answered with an error
   2    usage error (also with --offline)
   4    not logged in, or the instance refused the token: run `fedimigrate login`
+  75   the instance's rate limit asks for a wait over 30 s: run it again at the time named
   130  interrupted";
 
 /// `fedimigrate whoami`
