@@ -14,6 +14,9 @@ mod builder;
 #[path = "support/history.rs"]
 mod history;
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -103,4 +106,18 @@ fn report(fake: &FakeMastodon, limit: u32, window: Duration, wall: Duration) {
         wall.as_secs_f64() / floor.as_secs_f64().max(0.001)
     );
     println!("throughput               {rate:.1} statuses/s (advertised: {advertised:.1}/s)");
+    timing::table_row(
+        &format!(
+            "post: re-posting {posts} statuses to the fake instance ({limit} per {} s advertised)",
+            window.as_secs()
+        ),
+        &format!(
+            "**{rate:.1}** statuses/s vs {advertised:.1}/s advertised ({:.2}× the budget's floor); {} 429s; {:.3} requests/status",
+            wall.as_secs_f64() / floor.as_secs_f64().max(0.001),
+            state.refused,
+            requests as f64 / posts.max(1) as f64
+        ),
+        "throughput = the advertised status budget",
+        "`cargo bench --bench post_send`",
+    );
 }

@@ -27,8 +27,7 @@ bench extract
 bench verify
 bench follow
 bench post
-# Post execution (`post` against the fake instance, posts per minute against its limits):
-# its benchmark adds its `bench` line here and prints a TABLE line like the others.
+bench post_send
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)
