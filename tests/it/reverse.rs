@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use fakeverse::Fakeverse;
 use fakeverse::mastodon::{AccountSpec, FakeMastodon, Family, Flavour};
 use fakeverse::wellknown::{FediHost, Software};
+use fakeverse::{Fakeverse, Mode};
 use serde_json::Value;
 
 use crate::archive::builder::Modern;
@@ -582,4 +582,42 @@ fn a_scene_of_300_follows_recall_and_false_accepts() {
     assert!(false_accepts.is_empty(), "false accepts: {false_accepts:?}");
     assert_eq!(possible, 60, "the same-username namesakes, and only those");
     assert_eq!(doc["totals"]["reverse"]["found"], 120);
+}
+
+#[test]
+fn a_reverse_on_host_that_hangs_or_does_not_exist_is_one_line() {
+    let world = World::new();
+    let (archive, profiles) = small_scene(&world);
+    world.fv.host("dead.example").set_mode(Mode::Hang);
+    let started = Instant::now();
+    let out = world.run(
+        &archive,
+        &profiles,
+        &[
+            "--json",
+            "--reverse-on",
+            "dead.example",
+            "--reverse-on",
+            "gone.example",
+            "--resolve",
+            "gone.example:443:127.0.0.1:1",
+        ],
+    );
+    let took = started.elapsed();
+    let doc = json(&out);
+    let err = stderr(&out);
+    for host in ["dead.example", "gone.example"] {
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains(host)).collect();
+        assert_eq!(lines.len(), 1, "one line for {host}: {err}");
+    }
+    assert!(
+        took < Duration::from_secs(6),
+        "one --timeout (2 s) for the host that hangs, no retries: {took:?}\n{err}"
+    );
+    assert_eq!(
+        candidates(&doc, "alice_w"),
+        [pair("alice_w@fedi.example", "verified")],
+        "the own instance's searches still count"
+    );
+    assert_eq!(doc["totals"]["reverse"]["skipped"], 12, "{}", doc["totals"]);
 }

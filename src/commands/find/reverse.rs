@@ -17,6 +17,7 @@ use crate::discover::reverse::search::{self, Instance, Results};
 use crate::discover::reverse::{Plan, attach, query};
 use crate::discover::verify::{Report, State};
 use crate::exit::Interrupted;
+use crate::fedi::retry::RetryPolicy;
 use crate::fedi::{Cancel, Client, ClientOptions, InstanceUrl, session};
 
 /// The longest wait for a search rate limit within a run: Mastodon's windows are 5 minutes;
@@ -100,9 +101,18 @@ pub async fn run(
 }
 
 /// The client for the user's instance, then one without a token per `--reverse-on` host.
+/// Another instance gets one attempt per search: one that does not answer costs one
+/// `--timeout` and one line, not a retry notice per attempt.
 fn connect(reverse: &ReverseConfig, env: &Env) -> anyhow::Result<Vec<Instance>> {
     let cancel = Cancel::on_ctrl_c(crate::exit::quit_interrupted);
     let options = ClientOptions::bulk(MAX_WAIT);
+    let other = ClientOptions {
+        retry: RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        },
+        ..options.clone()
+    };
     let ui = env.ui.clone();
     let own = session::connect(&reverse.choice, &env.net, &env.ui)?
         .client
@@ -117,7 +127,7 @@ fn connect(reverse: &ReverseConfig, env: &Env) -> anyhow::Result<Vec<Instance>> 
             .with_context(|| format!("--reverse-on {host}"))?;
         let ui = ui.clone();
         let client = Client::new(url, None, &env.net)?
-            .with_options(options.clone())
+            .with_options(other.clone())
             .with_cancel(cancel.clone())
             .on_notice(move |notice| ui.info(notice));
         if instances.iter().all(|i| i.key() != client.host()) {

@@ -78,6 +78,7 @@ use normalize::Normalized;
 use tokens::{char_before, is_host_char_in_token, scan_left};
 
 pub use bluesky::BRIDGE_HOST as BLUESKY_BRIDGE_HOST;
+pub(crate) use normalize::is_invisible;
 
 /// Which profile field a text came from (kept as evidence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -119,7 +119,7 @@ impl<'a> Normalized<'a> {
 
 /// Characters that render as nothing but split words: zero-width space/joiners, word joiner,
 /// BOM, soft hyphen, invisible operators, bidirectional controls, variation selectors.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
         | '\u{200B}'..='\u{200F}'

@@ -6,7 +6,10 @@
 //! - a link to the Twitter profile: `twitter.com/NAME`, `x.com/NAME`, with `www.`,
 //!   `mobile.` or `m.`, with or without a scheme, `twitter.com/#!/NAME`, the tabs of a
 //!   profile (`/NAME/media`), and follow links (`twitter.com/intent/user?screen_name=NAME`,
-//!   `/intent/follow?…`);
+//!   `/intent/follow?…`); the same profile on a read-only mirror (`xcancel.com/NAME`, a
+//!   Nitter instance `nitter.HOST/NAME`): it shows exactly one Twitter account, like the
+//!   link it stands for;
+//! - `@NAME@twitter.com` or `@NAME@x.com` (a Twitter account written as an address);
 //! - `@NAME` next to a Twitter/X marker in the same clause: "Twitter: @name", "@name on
 //!   Twitter", "formerly @name on the bird site", "𝕏: @name" (see [`MARKERS`]);
 //! - in a field *named* like a marker ("Twitter", "X", "🐦"): the bare `NAME` or `@NAME`.
@@ -15,11 +18,18 @@
 //! and past usernames), and whole: `@alice` is not `@alice_b`, `twitter.com/alice-b` is no
 //! profile link. Never proof: a link to a tweet (`twitter.com/NAME/status/…`: anyone may
 //! link anyone's tweet), `@NAME` with no marker (a fediverse mention), `@NAME@host` (a
-//! fediverse address), `@NAME.bsky.social`, and names that only look alike.
+//! fediverse address), `@NAME.bsky.social`, and names that only look alike (a name ends
+//! only where letters end: `@alicе` with a Cyrillic `е` is not `@alic`). A link or `@NAME`
+//! right after a word that says it is someone else ([`NOT_SELF`]: "not @name on Twitter",
+//! "avatar by twitter.com/name") is neither proof nor another account.
 //!
 //! Without a backlink, an account whose username or display name is the Twitter account's
 //! is [`Verdict::Possible`], with the reason; an account whose backlinks all name *another*
-//! Twitter account is [`Verdict::Unrelated`] whatever its name.
+//! Twitter account is [`Verdict::Unrelated`] whatever its name. A profile that names several
+//! Twitter accounts proves the one in its best place (a verified field, a field, the bio);
+//! when another one stands in a better place it is [`Verdict::Unrelated`], and when another
+//! one stands in as good a place, only an account with the same name as the Twitter
+//! account is proven, any other is [`Verdict::Possible`].
 
 use super::FediAccount;
 use super::html::{self, Html};
@@ -36,6 +46,16 @@ const BIRD_WORDS: &[&str] = &["site", "app", "place"];
 
 /// How many words may stand between a marker and `@NAME` ("Twitter (mostly dormant): @a").
 const WINDOW: usize = 4;
+
+/// Words that, right before a link or `@NAME`, say it is not the profile's own account:
+/// credits ("avatar by"), company ("with", "for"), denial ("not", "not the").
+#[rustfmt::skip]
+pub const NOT_SELF: &[&str] = &[
+    "not", "by", "via", "cc", "ft", "feat", "with", "for", "credit", "credits",
+];
+
+/// Read-only mirrors of Twitter profiles (besides any `nitter.*` host).
+const MIRRORS: &[&str] = &["xcancel.com", "nitter.net"];
 
 /// Paths on twitter.com that are not accounts.
 #[rustfmt::skip]
@@ -112,7 +132,7 @@ struct Named {
 /// Judges `account` for `wanted` (see the module docs).
 pub fn judge(account: &FediAccount, wanted: &Wanted) -> Verdict {
     let mut proofs = Vec::new();
-    let mut others = 0;
+    let mut others: Vec<(u8, String)> = Vec::new();
     for (place, named) in backlinks(account) {
         if wanted.is_ours(&named.name) {
             let proof = Proof {
@@ -124,23 +144,42 @@ pub fn judge(account: &FediAccount, wanted: &Wanted) -> Verdict {
                 proofs.push(proof);
             }
         } else {
-            others += 1;
+            others.push((rank(&place), named.name));
         }
     }
+    let best_other = others.iter().map(|(rank, _)| *rank).min();
     if !proofs.is_empty() {
-        proofs.sort_by_key(|p| match p.place {
-            Place::Field { verified: true, .. } => 0,
-            Place::Field { .. } => 1,
-            Place::Note => 2,
-        });
-        return Verdict::Proven(proofs);
+        proofs.sort_by_key(|p| rank(&p.place));
+        let ours = rank(&proofs[0].place);
+        return match best_other {
+            Some(other) if other < ours => Verdict::Unrelated,
+            Some(other) if other == ours && look_alike(account, wanted).is_none() => {
+                let names: Vec<String> = others.iter().map(|(_, n)| format!("@{n}")).collect();
+                Verdict::Possible(format!(
+                    "the profile names @{} on Twitter, but also {}, and its name is not @{}'s",
+                    wanted.usernames[0],
+                    names.join(", "),
+                    wanted.usernames[0]
+                ))
+            }
+            _ => Verdict::Proven(proofs),
+        };
     }
-    if others > 0 {
+    if best_other.is_some() {
         return Verdict::Unrelated;
     }
     match look_alike(account, wanted) {
         Some(why) => Verdict::Possible(why),
         None => Verdict::Unrelated,
+    }
+}
+
+/// How good a place for a proof is: verified fields, fields, the bio.
+fn rank(place: &Place) -> u8 {
+    match place {
+        Place::Field { verified: true, .. } => 0,
+        Place::Field { .. } => 1,
+        Place::Note => 2,
     }
 }
 
@@ -169,13 +208,16 @@ fn backlinks(account: &FediAccount) -> Vec<(Place, Named)> {
 /// like a marker, `labelled`) the bare name.
 fn in_text(html: &Html, labelled: bool) -> Vec<Named> {
     let mut found: Vec<Named> = Vec::new();
-    let tokens = html
-        .links
-        .iter()
-        .map(String::as_str)
-        .chain(html.text.split(is_token_break));
+    let words: Vec<&str> = html.text.split(is_token_break).collect();
+    let not_self: Vec<String> = (1..words.len())
+        .filter(|&i| follows_not_self(&words, i))
+        .filter_map(|i| link_target(words[i]).or_else(|| address_target(words[i])))
+        .map(|named| named.name)
+        .collect();
+    let tokens = html.links.iter().map(String::as_str).chain(words);
     for token in tokens {
-        if let Some(named) = link_target(token)
+        if let Some(named) = link_target(token).or_else(|| address_target(token))
+            && !not_self.iter().any(|n| n.eq_ignore_ascii_case(&named.name))
             && !found
                 .iter()
                 .any(|f| f.name.eq_ignore_ascii_case(&named.name))
@@ -193,6 +235,31 @@ fn in_text(html: &Html, labelled: bool) -> Vec<Named> {
         });
     }
     found
+}
+
+/// True when `words[i]` comes right after a [`NOT_SELF`] word, "the" or "a" between them
+/// allowed ("not the @name", "by twitter.com/name").
+fn follows_not_self(words: &[&str], i: usize) -> bool {
+    let before = words[..i]
+        .iter()
+        .rev()
+        .map(|w| trim_word(w))
+        .filter(|w| !w.is_empty())
+        .find(|w| !matches!(w.as_str(), "the" | "a"));
+    before.is_some_and(|w| NOT_SELF.contains(&w.trim_end_matches(':')))
+}
+
+/// The account of `@NAME@twitter.com` or `@NAME@x.com` (a leading `@`: without it, it is an
+/// e-mail address).
+fn address_target(token: &str) -> Option<Named> {
+    let token = token.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    let (name, host) = token.strip_prefix('@')?.split_once('@')?;
+    let host = host.to_ascii_lowercase();
+    (is_username(name) && (host == "twitter.com" || host == "x.com")).then(|| Named {
+        name: name.to_string(),
+        how: How::Marker,
+        text: token.to_string(),
+    })
 }
 
 fn is_token_break(c: char) -> bool {
@@ -217,7 +284,8 @@ fn link_target(token: &str) -> Option<Named> {
         .iter()
         .find_map(|p| host.strip_prefix(p))
         .unwrap_or(host);
-    if host != "twitter.com" && host != "x.com" {
+    let mirror = MIRRORS.contains(&host) || host.starts_with("nitter.");
+    if host != "twitter.com" && host != "x.com" && !mirror {
         return None;
     }
     let offset = token.len() - rest.len() + end;
@@ -324,6 +392,9 @@ fn marked_mentions(text: &str, labelled: bool) -> Vec<Named> {
         let raw: Vec<&str> = clause.split_whitespace().collect();
         for (i, word) in raw.iter().enumerate() {
             let Some(name) = mention(word) else { continue };
+            if follows_not_self(&raw, i) {
+                continue;
+            }
             if labelled || marker_near(&raw, i) {
                 found.push(Named {
                     name: name.to_string(),
@@ -358,9 +429,9 @@ fn mention(word: &str) -> Option<&str> {
     let rest = &word[at + 1..];
     let len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
     let (name, after) = rest.split_at(len);
-    let glued = after.starts_with('@')
+    let glued = after.starts_with(|c: char| c == '@' || c.is_alphanumeric())
         || after
-            .strip_prefix('.')
+            .strip_prefix(['.', '-'])
             .is_some_and(|a| a.starts_with(|c: char| c.is_alphanumeric()));
     (is_username(name) && !glued).then_some(name)
 }

@@ -5,6 +5,8 @@
 //! dropped (block ends and `<br>` become line breaks, so clauses stay apart), the entities
 //! servers use are decoded, and every `href` is kept. Mastodon splits long links into
 //! `invisible` and `ellipsis` spans; dropping the tags joins them back into the whole URL.
+//! Text and links are then cleaned up like the extractor's input: NFKC per character ("font"
+//! letters, full-width `＠`), invisible characters dropped, `…` a space.
 
 /// A bio or field value as text, with the targets of its links.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,12 +25,34 @@ pub fn read(html: &str) -> Html {
         let Some(close) = after.find('>') else {
             // A lone `<` is text.
             out.text.push_str(&decode(&rest[open..]));
-            return out;
+            rest = "";
+            break;
         };
         tag(&after[..close], &mut out);
         rest = &after[close + 1..];
     }
     out.text.push_str(&decode(rest));
+    out.text = clean(&out.text);
+    for link in &mut out.links {
+        *link = clean(link);
+    }
+    out
+}
+
+/// NFKC per character, without invisible characters; `…` and `‥` become a space (NFKC would
+/// glue them to the words around as dots).
+fn clean(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if matches!(c, '…' | '‥') {
+            out.push(' ');
+        } else if !crate::discover::extract::is_invisible(c) {
+            out.extend(std::iter::once(c).nfkc());
+        }
+    }
     out
 }
 

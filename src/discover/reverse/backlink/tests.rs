@@ -345,3 +345,184 @@ fn proof_texts_quote_the_link_or_the_clause() {
         ["https://x.com/alice_w", "formerly @alice_w on Twitter"]
     );
 }
+
+/// Real-world shapes (audit of issue 11): (what, the account, proven or not).
+#[test]
+fn real_world_shapes() {
+    let mastodon_bio = r#"<p>Maps. Also: <a href="https://twitter.com/alice_w" rel="me nofollow noopener" target="_blank"><span class="invisible">https://</span>twitter.com/alice_w</a></p>"#;
+    let mastodon_field = r#"<a href="https://twitter.com/alice_w" rel="me nofollow noopener noreferrer" target="_blank"><span class="invisible">https://</span><span class="">twitter.com/alice_w</span><span class="invisible"></span></a>"#;
+    let cases: Vec<(&str, FediAccount, bool)> = vec![
+        (
+            "Mastodon's bio link",
+            account("aw", "A.", mastodon_bio, &[]),
+            true,
+        ),
+        (
+            "a field value as HTML",
+            account("aw", "A.", "", &[("Elsewhere", mastodon_field, false)]),
+            true,
+        ),
+        (
+            "x.com with a query",
+            account("aw", "A.", "<p>x.com/alice_w?lang=en</p>", &[]),
+            true,
+        ),
+        (
+            "a trailing slash",
+            account(
+                "aw",
+                "A.",
+                "",
+                &[("Old", "https://twitter.com/alice_w/", false)],
+            ),
+            true,
+        ),
+        (
+            "upper case everywhere",
+            account(
+                "aw",
+                "A.",
+                "<p>TWITTER: @ALICE_W · HTTPS://X.COM/ALICE_W</p>",
+                &[],
+            ),
+            true,
+        ),
+        (
+            "@name@twitter.com",
+            account("aw", "A.", "<p>old home: @alice_w@twitter.com</p>", &[]),
+            true,
+        ),
+        (
+            "@name@x.com in a field",
+            account("aw", "A.", "", &[("Elsewhere", "@Alice_W@x.com", false)]),
+            true,
+        ),
+        (
+            "a Nitter mirror of the profile",
+            account("aw", "A.", "<p>nitter.net/alice_w</p>", &[]),
+            true,
+        ),
+        (
+            "an xcancel mirror of the profile",
+            account(
+                "aw",
+                "A.",
+                "",
+                &[("Bird", "https://xcancel.com/alice_w", false)],
+            ),
+            true,
+        ),
+        (
+            "font letters (NFKC)",
+            account("aw", "A.", "<p>𝐓𝐰𝐢𝐭𝐭𝐞𝐫: ＠alice_w</p>", &[]),
+            true,
+        ),
+        (
+            "not @name on Twitter",
+            account("alice_w", "Alice", "<p>not @alice_w on twitter!</p>", &[]),
+            false,
+        ),
+        (
+            "not the @name on Twitter",
+            account("aw", "A.", "<p>Not the @alice_w on Twitter.</p>", &[]),
+            false,
+        ),
+        (
+            "an e-mail address at twitter.com",
+            account("aw", "A.", "<p>alice_w@twitter.com</p>", &[]),
+            false,
+        ),
+        (
+            "a Cyrillic look-alike in the link",
+            account(
+                "aw",
+                "A.",
+                "<p>twitter.com/аlice_w twіtter.com/alice_w</p>",
+                &[],
+            ),
+            false,
+        ),
+        (
+            "our name inside a longer word",
+            account(
+                "aw",
+                "A.",
+                "<p>Twitter: @malice_w, @alice_w2, @alice_wonderland</p>",
+                &[],
+            ),
+            false,
+        ),
+        (
+            "credit for an avatar",
+            account("bob", "Bob", "<p>avatar by @alice_w on Twitter</p>", &[]),
+            false,
+        ),
+        (
+            "credit for a header, by link",
+            account(
+                "bob",
+                "Bob",
+                "<p>header art by twitter.com/alice_w</p>",
+                &[],
+            ),
+            false,
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .into_iter()
+        .filter_map(|(what, account, want)| {
+            let verdict = judge(&account, &alice());
+            (matches!(verdict, Verdict::Proven(_)) != want).then(|| format!("{what}: {verdict:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn a_look_alike_letter_ends_no_name() {
+    // `@alicе_w` with a Cyrillic `е` is not `@alic`.
+    let wanted = Wanted {
+        usernames: vec!["alic".into()],
+        display_name: None,
+    };
+    for note in ["<p>Twitter: @alicе_w</p>", "<p>Twitter: @alic-e</p>"] {
+        let verdict = judge(&account("aw", "A.", note, &[]), &wanted);
+        assert!(
+            !matches!(verdict, Verdict::Proven(_)),
+            "{note}: {verdict:?}"
+        );
+    }
+}
+
+#[test]
+fn a_past_username_not_known_is_another_account() {
+    // "my old twitter was @alice_old": without the old name the profile names another
+    // account, so even the same username is not `possible` (documented).
+    let a = account(
+        "alice_w",
+        "Alice",
+        "<p>my old twitter was @alice_old</p>",
+        &[],
+    );
+    assert_eq!(judge(&a, &alice()), Verdict::Unrelated);
+}
+
+#[test]
+fn someone_elses_profile_next_to_the_right_one() {
+    let a = account(
+        "alice_w",
+        "Alice Wonder",
+        "<p>Twitter: @alice_w. Partner: twitter.com/bob_b</p>",
+        &[("Twitter", "https://twitter.com/alice_w", false)],
+    );
+    assert!(matches!(judge(&a, &alice()), Verdict::Proven(_)));
+    let bob = Wanted {
+        usernames: vec!["bob_b".into()],
+        display_name: Some("Bob B".into()),
+    };
+    let verdict = judge(&a, &bob);
+    assert!(
+        !matches!(verdict, Verdict::Proven(_)),
+        "alice's profile is not bob's: {verdict:?}"
+    );
+}
