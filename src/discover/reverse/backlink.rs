@@ -52,6 +52,17 @@ const WINDOW: usize = 4;
 #[rustfmt::skip]
 pub const NOT_SELF: &[&str] = &[
     "not", "by", "via", "cc", "ft", "feat", "with", "for", "credit", "credits",
+    "pfp", "avatar", "icon", "header", "banner", "art", "artist", "photo", "drawn",
+];
+
+/// Words in a field's name that say its value is someone else: the artist of the avatar or
+/// header, a partner, an employer or a project ("Avatar: twitter.com/bob" credits bob).
+#[rustfmt::skip]
+const OTHER_LABELS: &[&str] = &[
+    "avatar", "pfp", "icon", "header", "banner", "art", "artist", "artwork", "photo",
+    "picture", "illustration", "credit", "credits", "by", "partner", "spouse", "wife",
+    "husband", "boyfriend", "girlfriend", "employer", "company", "work", "team", "band",
+    "podcast", "project", "org", "organisation", "organization", "shop", "store",
 ];
 
 /// Read-only mirrors of Twitter profiles (besides any `nitter.*` host).
@@ -187,6 +198,9 @@ fn rank(place: &Place) -> u8 {
 fn backlinks(account: &FediAccount) -> Vec<(Place, Named)> {
     let mut found = Vec::new();
     for field in &account.fields {
+        if is_other_label(&field.name) {
+            continue;
+        }
         let place = Place::Field {
             name: field.name.trim().to_string(),
             verified: field.verified_at.is_some(),
@@ -348,6 +362,13 @@ fn bare_name(text: &str) -> Option<&str> {
     let name = text.trim();
     let name = name.strip_prefix('@').unwrap_or(name);
     is_username(name).then_some(name)
+}
+
+/// True for a field name that says its value is someone else's (see [`OTHER_LABELS`]).
+fn is_other_label(name: &str) -> bool {
+    words_of(name)
+        .iter()
+        .any(|w| OTHER_LABELS.contains(&w.as_str()))
 }
 
 /// True for a field name that says Twitter or X ("Twitter", "X", "𝕏", "Twitter/X", "Old

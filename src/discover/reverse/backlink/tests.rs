@@ -467,6 +467,31 @@ fn real_world_shapes() {
             ),
             false,
         ),
+        (
+            "a credit in a field's name",
+            account(
+                "bob",
+                "Bob",
+                "",
+                &[("Avatar", "twitter.com/alice_w", false)],
+            ),
+            false,
+        ),
+        (
+            "a partner's profile in a field",
+            account("bob", "Bob", "", &[("My partner", "x.com/alice_w", false)]),
+            false,
+        ),
+        (
+            "pfp: before the name",
+            account("bob", "Bob", "<p>pfp: @alice_w on Twitter</p>", &[]),
+            false,
+        ),
+        (
+            "a field named Twitter is still proof",
+            account("aw", "A.", "", &[("Twitter", "@alice_w", false)]),
+            true,
+        ),
     ];
     let wrong: Vec<String> = cases
         .into_iter()
