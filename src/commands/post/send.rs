@@ -258,7 +258,7 @@ fn left(spill: &mut Preview, sender: &Sender<'_>) -> anyhow::Result<Left> {
     for i in spill.order() {
         let post = spill.post(i)?;
         let pending = sender.pending(&post);
-        left.done += (post.chunks.len() - pending.len()) as u64;
+        left.done += sender.made_count(&post) as u64;
         if pending.is_empty() {
             continue;
         }

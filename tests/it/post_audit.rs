@@ -1,0 +1,114 @@
+//! Defects found using `post` as a user would, each held by a test against the fake instance:
+//! a rerun whose options split a tweet otherwise than the run that posted it.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use fakeverse::mastodon::StatusRec;
+use serde_json::Value;
+
+use crate::follow::Scene;
+use crate::post::archive;
+use crate::util::{stderr, stdout};
+
+/// `post ARCHIVE --yes --only-ids <1001> ARGS`: the thread's first tweet only.
+fn post_1001(s: &Scene, args: &[&str]) -> Output {
+    let archive = archive(s.home.path());
+    let only = s.file("only.txt", "1001\n");
+    let mut all = vec!["post", archive.to_str().unwrap(), "--only-ids", &only];
+    all.extend_from_slice(args);
+    s.run(&all)
+}
+
+fn statuses(s: &Scene) -> Vec<StatusRec> {
+    s.fake
+        .state()
+        .statuses
+        .into_iter()
+        .filter(|st| st.account_id == s.alice)
+        .collect()
+}
+
+fn journal(s: &Scene) -> PathBuf {
+    s.home
+        .path()
+        .join("data/journals/mastodon.example/alice@mastodon.example/posts.jsonl")
+}
+
+/// A content warning that leaves too little room for tweet 1001 ("Night trains are back")
+/// in one post of 500 characters.
+fn long_warning() -> String {
+    "a warning that is long ".repeat(21).trim().to_string()
+}
+
+/// How many posts tweet 1001 makes with `args` (from `--dry-run --jsonl` on the instance).
+fn parts(s: &Scene, args: &[&str]) -> usize {
+    let mut all = vec!["--dry-run", "--jsonl"];
+    all.extend_from_slice(args);
+    let out = post_1001(s, &all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).lines().count()
+}
+
+#[test]
+fn a_tweet_posted_whole_is_not_continued_when_a_new_option_splits_it() {
+    let s = Scene::new();
+    let warning = long_warning();
+    assert!(parts(&s, &["--content-warning", &warning]) > 1);
+    let out = post_1001(&s, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(statuses(&s).len(), 1);
+    // The same tweets with a content warning: the tweet is already posted, whole.
+    let out = post_1001(&s, &["--yes", "--jsonl", "--content-warning", &warning]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+    assert_eq!(statuses(&s).len(), 1, "part of the tweet was posted again");
+    assert!(
+        stderr(&out).contains("1 post(s) already made by earlier runs are skipped"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_tweet_half_posted_under_other_options_is_named_not_continued() {
+    let s = Scene::new();
+    let warning = long_warning();
+    let out = post_1001(&s, &["--yes", "--content-warning", &warning]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let made = statuses(&s).len();
+    assert!(made > 1);
+    // As if the run had stopped after the first part: only its `posted` line stays.
+    let path = journal(&s);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            record["kind"] != "posted" || record["chunk"] == 0
+        })
+        .collect();
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    // Without the warning the tweet is one post: its first part exists, so nothing is sent,
+    // and the tweet is named with what to do.
+    let out = post_1001(&s, &["--yes", "--jsonl"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(statuses(&s).len(), made);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "tweet 1001 (post 2) was not posted: an earlier run posted 1 of its {made} part(s), \
+             and with today's options it makes 1; rerun with the options of that run"
+        )),
+        "{err}"
+    );
+    // With the first run's options, the rest of the tweet follows its first part.
+    let out = post_1001(&s, &["--yes", "--jsonl", "--content-warning", &warning]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), made - 1, "{}", stderr(&out));
+    assert_eq!(
+        statuses(&s).len(),
+        made,
+        "the server's idempotency keys hold"
+    );
+}
