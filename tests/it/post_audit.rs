@@ -1,5 +1,6 @@
 //! Defects found using `post` as a user would, each held by a test against the fake instance:
-//! a rerun whose options split a tweet otherwise than the run that posted it.
+//! a rerun whose options split a tweet otherwise than the run that posted it; Ctrl-C at the
+//! question (on a terminal, which `script` gives the run).
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -111,4 +112,95 @@ fn a_tweet_half_posted_under_other_options_is_named_not_continued() {
         made,
         "the server's idempotency keys hold"
     );
+}
+
+/// Runs `post ARCHIVE` under `script`, which gives it a terminal, and presses Ctrl-C when
+/// the question is asked. Returns the exit status (None when it was still waiting after
+/// 10 seconds) and everything the terminal showed.
+fn ctrl_c_at_the_question(s: &Scene) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    let archive = archive(s.home.path());
+    let line = format!(
+        "{} post {} --instance mastodon.example --token-file {} --ca-cert {} --resolve {}",
+        crate::util::bin().display(),
+        archive.display(),
+        s.token_file.display(),
+        s.ca.display(),
+        s.fv.resolve_value("mastodon.example")
+    );
+    let mut child = script(s.home.path())
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run `script` (util-linux), which gives the run a terminal");
+    let shown = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut out = child.stdout.take().unwrap();
+    let reader = {
+        let shown = shown.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+                shown.lock().unwrap().push_str(&text);
+            }
+        })
+    };
+    let asked = || shown.lock().unwrap().contains("Publish");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !asked() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if !asked() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("no question: {}", shown.lock().unwrap());
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut code = None;
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            code = Some(status.code().unwrap_or(-1));
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Ended, or ended now: the child is reaped either way.
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdin);
+    let _ = reader.join();
+    let text = shown.lock().unwrap().clone();
+    (code, text)
+}
+
+/// `script` with the clean environment `util::command` gives the binary.
+fn script(home: &std::path::Path) -> std::process::Command {
+    let mut script = std::process::Command::new("script");
+    script.env_clear().env("TERM", "dumb");
+    for (key, value) in crate::util::command(home).get_envs() {
+        if let Some(value) = value {
+            script.env(key, value);
+        }
+    }
+    script
+}
+
+#[test]
+fn ctrl_c_at_the_question_ends_the_run_at_once_and_posts_nothing() {
+    let s = Scene::new();
+    let (code, shown) = ctrl_c_at_the_question(&s);
+    assert!(code.is_some(), "Ctrl-C did not end the question: {shown}");
+    assert_eq!(code, Some(130), "{shown}");
+    assert!(statuses(&s).is_empty());
+    // Nothing was journaled: the next run asks afresh, with nothing lost to look for.
+    let journal = std::fs::read_to_string(journal(&s)).unwrap_or_default();
+    assert_eq!(journal, "", "{shown}");
 }

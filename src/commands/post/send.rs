@@ -73,8 +73,7 @@ async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
     let session = connect(&config.choice, &env.net, &env.ui)?;
     let client = session
         .client
-        .with_options(ClientOptions::bulk(config.max_wait))
-        .with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted));
+        .with_options(ClientOptions::bulk(config.max_wait));
     let account = client.verify_credentials().await?;
     let info = client.instance_info().await?;
     let acct = format!("{}@{}", account.username, info.domain);
@@ -202,12 +201,16 @@ fn progress_bar(env: &Env, len: u64, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// A client whose notices (waits, retries) print above the progress bar.
+/// The client that sends, once the user said yes: its notices (waits, retries) print above
+/// the progress bar, and Ctrl-C stops it between requests (exit 130, the journal flushed).
+/// Until then Ctrl-C keeps its plain meaning, so it ends the question or the composing at
+/// once: nothing is written before the answer.
 fn with_bar_notices(client: &Client, bar: &indicatif::ProgressBar, env: &Env) -> Client {
     let bar = bar.clone();
     let ui = env.ui.clone();
     client
         .clone()
+        .with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted))
         .on_notice(move |notice| bar.suspend(|| ui.info(notice)))
 }
 
