@@ -335,7 +335,7 @@ impl<'a> Sender<'a> {
             };
             if !err.may_have_taken_effect() || err.is_interrupted() {
                 if !err.is_interrupted() {
-                    self.record_failure(post, chunk, &err.to_string(), false)?;
+                    self.record_failure(post, chunk, &err.to_string(), is_fatal(&err))?;
                 }
                 if is_fatal(&err) {
                     return Err(err.into());
@@ -391,19 +391,22 @@ impl<'a> Sender<'a> {
         Ok(ChunkResult::Made)
     }
 
+    /// Closes the chunk's attempt: refused, or (`stopped`) never sent because the whole run
+    /// stops (a rate limit beyond `--max-wait`, a refused token), which is no failure of it.
     fn record_failure(
         &mut self,
         post: &Post,
         chunk: &Chunk,
         reason: &str,
-        maybe_done: bool,
+        stopped: bool,
     ) -> Result<(), Stop> {
         self.journal.write(Record::Failed {
             run: self.setup.run,
             tweet_id: post.tweet_id.clone(),
             chunk: chunk.index,
             reason: reason.to_string(),
-            maybe_done,
+            maybe_done: false,
+            stopped,
         })?;
         Ok(())
     }

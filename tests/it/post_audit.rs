@@ -1,9 +1,11 @@
 //! Defects found using `post` as a user would, each held by a test against the fake instance:
 //! a rerun whose options split a tweet otherwise than the run that posted it; Ctrl-C at the
-//! question (on a terminal, which `script` gives the run).
+//! question (on a terminal, which `script` gives the run); a rate-limit stop counted as a failed
+//! post.
 
 use std::path::PathBuf;
 use std::process::Output;
+use std::time::Duration;
 
 use fakeverse::mastodon::StatusRec;
 use serde_json::Value;
@@ -203,4 +205,28 @@ fn ctrl_c_at_the_question_ends_the_run_at_once_and_posts_nothing() {
     // Nothing was journaled: the next run asks afresh, with nothing lost to look for.
     let journal = std::fs::read_to_string(journal(&s)).unwrap_or_default();
     assert_eq!(journal, "", "{shown}");
+}
+
+#[test]
+fn a_rate_limit_stop_counts_no_post_as_failed() {
+    let s = Scene::new();
+    s.fake.set_rate_limit(
+        fakeverse::mastodon::Family::Statuses,
+        3,
+        Duration::from_secs(3600),
+    );
+    let archive = archive(s.home.path());
+    let out = s.run(&[
+        "post",
+        archive.to_str().unwrap(),
+        "--yes",
+        "--max-wait",
+        "1s",
+    ]);
+    assert_eq!(out.status.code(), Some(75), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("allows no more posts until"), "{err}");
+    assert!(!err.contains("could not be posted"), "{err}");
+    let runs = s.run(&["post", "--runs"]);
+    assert!(stdout(&runs).contains(", failed 0"), "{}", stdout(&runs));
 }
