@@ -3,6 +3,12 @@
 //! suite's fake fediverse with `mastodon.example` (user `alice`, her token in `DIR/token`),
 //! `ACCOUNTS` remote accounts `fNNNN@remote.example` (every tenth locked) listed in
 //! `DIR/list.txt`, and prints the flags that reach it. It serves until killed.
+//!
+//! To try `post` by hand, a few environment variables shape the instance:
+//! `FAKE_FLAVOUR=gotosocial` (default: mastodon), `FAKE_SCOPES` (the token's scopes, default
+//! "read write follow"), `FAKE_STATUSES=N/SECS` (a status budget), `FAKE_MEDIA_POLLS=N`
+//! (polls a video stays "processing"), `FAKE_DROP_POSTS=N` (the next N statuses are made and
+//! their answers dropped), `FAKE_LATENCY_MS` (default 30).
 
 use std::time::Duration;
 
@@ -17,11 +23,36 @@ fn main() {
     let per_min: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(60);
     std::fs::create_dir_all(&dir).expect("create DIR");
     let fv = Fakeverse::start();
-    let fake = FakeMastodon::mount(&fv, "mastodon.example", Flavour::Mastodon);
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let flavour = match env("FAKE_FLAVOUR").as_deref() {
+        Some("gotosocial") => Flavour::GoToSocial,
+        _ => Flavour::Mastodon,
+    };
+    let fake = FakeMastodon::mount(&fv, "mastodon.example", flavour);
     fake.add_user("alice");
-    let token = fake.issue_token("alice", "read write follow");
+    let scopes = env("FAKE_SCOPES").unwrap_or_else(|| "read write follow".into());
+    let token = fake.issue_token("alice", &scopes);
     fake.set_rate_limit(Family::Follows, per_min, Duration::from_secs(60));
-    fake.host().set_latency(Duration::from_millis(30));
+    if let Some((n, secs)) = env("FAKE_STATUSES")
+        .as_deref()
+        .and_then(|v| v.split_once('/'))
+    {
+        let (n, secs) = (
+            n.parse().expect("FAKE_STATUSES N"),
+            secs.parse().expect("SECS"),
+        );
+        fake.set_rate_limit(Family::Statuses, n, Duration::from_secs(secs));
+    }
+    if let Some(polls) = env("FAKE_MEDIA_POLLS").and_then(|v| v.parse().ok()) {
+        fake.set_processing_polls(polls);
+    }
+    if let Some(n) = env("FAKE_DROP_POSTS").and_then(|v| v.parse().ok()) {
+        fake.drop_after_commit("POST", "/api/v1/statuses", n);
+    }
+    let latency = env("FAKE_LATENCY_MS")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    fake.host().set_latency(Duration::from_millis(latency));
     let mut list = String::new();
     for i in 0..accounts {
         let spec = AccountSpec::remote(&format!("f{i:04}"), "remote.example");

@@ -70,6 +70,10 @@ pub enum Record {
         /// The server may still have made the post (no answer, a 5xx).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         maybe_done: bool,
+        /// Not sent because the run stopped (a rate limit, a refused token): not counted as
+        /// failed.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stopped: bool,
     },
     /// An undo deleted (or found gone) the status of a tweet's chunk.
     Deleted {
@@ -304,9 +308,15 @@ impl store::Journal<Record> {
                     tweet_id,
                     chunk,
                     reason,
+                    stopped,
                     ..
                 } if *r == run => {
-                    failed.insert((tweet_id.clone(), *chunk), reason.clone());
+                    let key = (tweet_id.clone(), *chunk);
+                    if *stopped {
+                        failed.remove(&key);
+                    } else {
+                        failed.insert(key, reason.clone());
+                    }
                 }
                 Record::Deleted { run: r, .. } if *r == run => tally.deleted += 1,
                 _ => {}
@@ -390,6 +400,7 @@ mod tests {
             chunk: 0,
             reason: "422".into(),
             maybe_done: false,
+            stopped: false,
         };
         let lost = Record::Failed {
             run: 1,
@@ -397,6 +408,7 @@ mod tests {
             chunk: 0,
             reason: "timeout".into(),
             maybe_done: true,
+            stopped: false,
         };
         let (_dir, journal) = journal(vec![
             attempt(1, "1", 0),
@@ -418,6 +430,27 @@ mod tests {
         assert_eq!(journal.unattached().len(), 1);
         let tally = journal.tally(1);
         assert_eq!((tally.posted, tally.failed.len()), (1, 2));
+    }
+
+    #[test]
+    fn a_post_the_run_stopped_before_is_closed_and_not_failed() {
+        let stopped = Record::Failed {
+            run: 1,
+            tweet_id: "2".into(),
+            chunk: 0,
+            reason: "rate limited".into(),
+            maybe_done: false,
+            stopped: true,
+        };
+        let (_dir, journal) = journal(vec![
+            attempt(1, "1", 0),
+            posted(1, "1", 0, "s1", &[]),
+            attempt(1, "2", 0),
+            stopped,
+        ]);
+        assert!(journal.unconfirmed().is_empty());
+        let tally = journal.tally(1);
+        assert_eq!((tally.posted, tally.failed.len()), (1, 0));
     }
 
     #[test]

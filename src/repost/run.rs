@@ -83,6 +83,12 @@ pub struct Sender<'a> {
     last_made: Option<String>,
 }
 
+/// An earlier run's split of a tweet that differs from today's: parts made, parts then.
+struct EarlierSplit {
+    made: usize,
+    total: usize,
+}
+
 /// What became of a chunk.
 enum ChunkResult {
     Made,
@@ -129,12 +135,48 @@ impl<'a> Sender<'a> {
             .all(|c| self.made.contains_key(&(post.tweet_id.clone(), c.index)))
     }
 
-    /// The chunks still to make for `post`.
+    /// The chunks still to make for `post`. A tweet an earlier run posted whole, split
+    /// otherwise than now (an option that changes the length, such as `--content-warning` or
+    /// `--date-footer`, changed between runs), has none: its parts now would repeat its text.
     pub fn pending<'p>(&self, post: &'p Post) -> Vec<&'p Chunk> {
+        if let Some(split) = self.earlier_split(post) {
+            if split.made >= split.total {
+                return Vec::new();
+            }
+            // Never continued, but counted, so that `send` names it.
+            return post.chunks.last().into_iter().collect();
+        }
         post.chunks
             .iter()
             .filter(|c| !self.made.contains_key(&(post.tweet_id.clone(), c.index)))
             .collect()
+    }
+
+    /// How many statuses of `post` earlier runs made (in their split of it).
+    pub fn made_count(&self, post: &Post) -> usize {
+        match self.earlier_split(post) {
+            Some(split) => split.made,
+            None => post
+                .chunks
+                .iter()
+                .filter(|c| self.made.contains_key(&(post.tweet_id.clone(), c.index)))
+                .count(),
+        }
+    }
+
+    /// How an earlier run split `post`, when that differs from its split now.
+    fn earlier_split(&self, post: &Post) -> Option<EarlierSplit> {
+        let first = self.made.get(&(post.tweet_id.clone(), 0))?;
+        if first.total == post.chunks.len() {
+            return None;
+        }
+        let made = (0..first.total)
+            .filter(|i| self.made.contains_key(&(post.tweet_id.clone(), *i)))
+            .count();
+        Some(EarlierSplit {
+            made,
+            total: first.total,
+        })
     }
 
     /// Unconfirmed attempts the journal holds (their tweets are checked when reached).
@@ -148,6 +190,27 @@ impl<'a> Sender<'a> {
     /// Makes every chunk of `post` not made yet, in order. A chunk that fails leaves the
     /// rest of its tweet unmade (they would answer nothing).
     pub async fn send(&mut self, post: &Post, on: &mut dyn FnMut(Event<'_>)) -> Result<(), Stop> {
+        if let Some(split) = self.earlier_split(post) {
+            if split.made < split.total
+                && let Some(first) = post.chunks.first()
+            {
+                // Named by the part the earlier run would have made next.
+                let next = Chunk {
+                    index: split.made,
+                    ..first.clone()
+                };
+                let why = format!(
+                    "an earlier run posted {} of its {} part(s), and with today's options it \
+                     makes {}; rerun with the options of that run (such as --content-warning \
+                     or --date-footer) to post the rest",
+                    split.made,
+                    split.total,
+                    post.chunks.len()
+                );
+                self.fail(post, &next, why, on)?;
+            }
+            return Ok(());
+        }
         for chunk in &post.chunks {
             let id = (post.tweet_id.clone(), chunk.index);
             if self.made.contains_key(&id) {
@@ -253,7 +316,7 @@ impl<'a> Sender<'a> {
             };
             if !err.may_have_taken_effect() || err.is_interrupted() {
                 if !err.is_interrupted() {
-                    self.record_failure(post, chunk, &err.to_string(), false)?;
+                    self.record_failure(post, chunk, &err.to_string(), is_fatal(&err))?;
                 }
                 if is_fatal(&err) {
                     return Err(err.into());
@@ -309,19 +372,22 @@ impl<'a> Sender<'a> {
         Ok(ChunkResult::Made)
     }
 
+    /// Closes the chunk's attempt: refused, or (`stopped`) never sent because the whole run
+    /// stops (a rate limit beyond `--max-wait`, a refused token), which is no failure of it.
     fn record_failure(
         &mut self,
         post: &Post,
         chunk: &Chunk,
         reason: &str,
-        maybe_done: bool,
+        stopped: bool,
     ) -> Result<(), Stop> {
         self.journal.write(Record::Failed {
             run: self.setup.run,
             tweet_id: post.tweet_id.clone(),
             chunk: chunk.index,
             reason: reason.to_string(),
-            maybe_done,
+            maybe_done: false,
+            stopped,
         })?;
         Ok(())
     }

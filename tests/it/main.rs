@@ -18,6 +18,7 @@ mod hostile_servers;
 mod login;
 mod net;
 mod post;
+mod post_audit;
 mod post_crash;
 mod post_send;
 mod reverse;

@@ -73,8 +73,7 @@ async fn log_in(config: &Config, env: &Env) -> anyhow::Result<Me> {
     let session = connect(&config.choice, &env.net, &env.ui)?;
     let client = session
         .client
-        .with_options(ClientOptions::bulk(config.max_wait))
-        .with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted));
+        .with_options(ClientOptions::bulk(config.max_wait));
     let account = client.verify_credentials().await?;
     let info = client.instance_info().await?;
     let acct = format!("{}@{}", account.username, info.domain);
@@ -169,7 +168,7 @@ async fn post(
         })?;
     }
     let bar = progress_bar(env, left.statuses, "posting");
-    let client = with_bar_notices(&me.client, &bar, env);
+    let client = sending_client(&me.client, &bar, env);
     let stopped = {
         let mut sender = Sender::new(&client, &archive, journal, setup(config, me, run));
         send_all(config, env, &mut sender, &mut spill, &left, &bar).await
@@ -190,6 +189,14 @@ fn setup(config: &Config, me: &Me, run: u32) -> Setup {
         },
         backdate: config.backdate,
     }
+}
+
+/// The client that sends, once the user said yes: its notices (waits, retries) print above
+/// the progress bar, and Ctrl-C stops it between requests (exit 130, the journal flushed).
+/// Until then Ctrl-C keeps its plain meaning, so it ends the question or the composing at
+/// once: nothing is written before the answer.
+fn sending_client(client: &Client, bar: &indicatif::ProgressBar, env: &Env) -> Client {
+    with_bar_notices(client, bar, env).with_cancel(Cancel::on_ctrl_c(crate::exit::quit_interrupted))
 }
 
 /// Opens the archive and composes every selected tweet (on a blocking thread).
@@ -239,7 +246,7 @@ fn left(spill: &mut Preview, sender: &Sender<'_>) -> anyhow::Result<Left> {
     for i in spill.order() {
         let post = spill.post(i)?;
         let pending = sender.pending(&post);
-        left.done += (post.chunks.len() - pending.len()) as u64;
+        left.done += sender.made_count(&post) as u64;
         if pending.is_empty() {
             continue;
         }
@@ -590,7 +597,7 @@ async fn undo(
         })?;
     }
     let bar = progress_bar(env, left as u64, "deleting");
-    let client = with_bar_notices(&me.client, &bar, env);
+    let client = sending_client(&me.client, &bar, env);
     let jsonl = config.output == super::Output::Jsonl;
     let stopped = {
         let mut on = |event: Event<'_>| on_event(event, &bar, env, jsonl);
