@@ -57,12 +57,29 @@ pub async fn dispatch(request: Request, env: &Env) -> anyhow::Result<Outcome> {
 /// A progress bar for a run that acts item by item ("following [===>  ] 12/40, 3/s, 9s left").
 pub(crate) fn progress_bar(env: &Env, len: u64, what: &str) -> indicatif::ProgressBar {
     let bar = env.ui.progress(Some(len), what);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {pos}/{len}, {per_sec}, {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}, {rate}, {eta} left")
+    {
+        let style = style.progress_chars("=> ").with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", rate(state.per_sec()));
+            },
+        );
+        bar.set_style(style);
     }
     bar
+}
+
+/// "12/s", "1.5/s", or "4.2/min" for slow runs (a run paced over hours).
+fn rate(per_sec: f64) -> String {
+    match per_sec {
+        r if r >= 10.0 => format!("{r:.0}/s"),
+        r if r >= 1.0 => format!("{r:.1}/s"),
+        r if r * 60.0 >= 1.0 => format!("{:.1}/min", r * 60.0),
+        r if r * 3600.0 >= 10.0 => format!("{:.0}/h", r * 3600.0),
+        r => format!("{:.1}/h", r * 3600.0),
+    }
 }
 
 /// A client whose notices (waits, retries) print above the progress bar.
@@ -76,4 +93,16 @@ pub(crate) fn with_bar_notices(
     client
         .clone()
         .on_notice(move |notice| bar.suspend(|| ui.info(notice)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_read_at_the_scale_of_the_run() {
+        assert_eq!(super::rate(28.6057), "29/s");
+        assert_eq!(super::rate(4.8755), "4.9/s");
+        assert_eq!(super::rate(0.02), "1.2/min");
+        assert_eq!(super::rate(0.0125), "45/h");
+        assert_eq!(super::rate(0.0001), "0.4/h");
+    }
 }

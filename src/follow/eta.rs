@@ -1,8 +1,10 @@
 //! How long a bulk run takes under an instance's rate limits (pure).
 //!
-//! A budget is `limit` requests per `period`, fixed windows as Mastodon counts them. What is
-//! left of the current window goes at once; every further window adds a period. The run's
-//! time is that of its slowest budget (the family's, e.g. follows, and the per-token one).
+//! A budget is `limit` requests per `period`, fixed windows as Mastodon counts them. The
+//! estimate follows what the pacer does (`fedi::pacer`): in each window the part above the
+//! burst share (half the limit) goes at once, and the rest is spread evenly until the window
+//! resets, so a window's last request goes out near its end. The run's time is that of its
+//! slowest budget (the family's, e.g. follows, and the per-token one).
 
 use std::time::Duration;
 
@@ -56,18 +58,41 @@ fn period(duration: Duration) -> String {
     }
 }
 
-/// The time `n` requests need under `window`.
+/// The pacer's default burst share: below this share of the limit, requests are spread.
+const BURST: f64 = 0.5;
+
+/// The time `n` requests need under `window`, paced as the pacer paces them.
 pub fn time_for(n: u64, window: &Window) -> Duration {
     let limit = u64::from(window.limit.max(1));
-    let remaining = window.remaining.map_or(limit, u64::from);
-    if n <= remaining {
+    let spread = (limit as f64 * BURST) as u64;
+    let free = limit - spread;
+    let remaining = window.remaining.map_or(limit, u64::from).min(limit);
+    let first_span = window.resets_in.unwrap_or(window.period);
+    let first_spread = remaining.min(spread);
+    let first_free = remaining - first_spread;
+    if n <= first_free {
         return Duration::ZERO;
     }
+    if n <= remaining {
+        return spread_time(n - first_free, first_spread, first_span);
+    }
     let rest = n - remaining;
-    let windows = rest.div_ceil(limit);
-    let first = window.resets_in.unwrap_or(window.period);
-    let more = u32::try_from(windows - 1).unwrap_or(u32::MAX);
-    first.saturating_add(window.period.saturating_mul(more))
+    let full = (rest - 1) / limit;
+    let last = rest - full * limit;
+    let start = first_span.saturating_add(
+        window
+            .period
+            .saturating_mul(u32::try_from(full).unwrap_or(u32::MAX)),
+    );
+    if last <= free {
+        return start;
+    }
+    start.saturating_add(spread_time(last - free, spread, window.period))
+}
+
+/// When the `k`th of `r` requests spread evenly over `span` goes out.
+fn spread_time(k: u64, r: u64, span: Duration) -> Duration {
+    span.mul_f64(k as f64 / (r + 1) as f64)
 }
 
 /// The time `n` requests need under all of `windows` (the slowest decides).
@@ -107,16 +132,21 @@ mod tests {
     }
 
     #[test]
-    fn what_fits_in_the_window_goes_now() {
-        assert_eq!(time_for(400, &window(400, 24 * HOUR)), Duration::ZERO);
-        assert_eq!(time_for(0, &window(400, 24 * HOUR)), Duration::ZERO);
+    fn half_a_window_goes_now_and_the_rest_is_spread_to_its_end() {
+        let w = window(400, 24 * HOUR);
+        assert_eq!(time_for(0, &w), Duration::ZERO);
+        assert_eq!(time_for(200, &w), Duration::ZERO);
+        // The 200 spread ones go every 24 h / 201; the last just before the reset.
+        assert_eq!(time_for(201, &w), (24 * HOUR).mul_f64(1.0 / 201.0));
+        assert_eq!(time_for(400, &w), (24 * HOUR).mul_f64(200.0 / 201.0));
     }
 
     #[test]
     fn every_further_window_adds_a_period() {
         let w = window(400, 24 * HOUR);
         assert_eq!(time_for(401, &w), 24 * HOUR);
-        assert_eq!(time_for(1_200, &w), 48 * HOUR);
+        assert_eq!(time_for(600, &w), 24 * HOUR);
+        assert_eq!(time_for(1_000, &w), 48 * HOUR);
         assert_eq!(time_for(1_201, &w), 72 * HOUR);
     }
 
@@ -127,8 +157,13 @@ mod tests {
             resets_in: Some(2 * HOUR),
             ..window(400, 24 * HOUR)
         };
-        assert_eq!(time_for(10, &w), Duration::ZERO);
+        // Below the burst share already: the 10 are spread over the 2 h left.
+        assert_eq!(time_for(10, &w), (2 * HOUR).mul_f64(10.0 / 11.0));
         assert_eq!(time_for(11, &w), 2 * HOUR);
+        assert_eq!(
+            time_for(410, &w),
+            2 * HOUR + (24 * HOUR).mul_f64(200.0 / 201.0)
+        );
         assert_eq!(time_for(411, &w), 26 * HOUR);
     }
 
@@ -136,7 +171,7 @@ mod tests {
     fn the_slowest_budget_decides() {
         let follows = window(400, 24 * HOUR);
         let api = window(300, Duration::from_secs(300));
-        assert_eq!(estimate(350, &[follows, api]), Duration::from_secs(300));
+        assert_eq!(estimate(150, &[follows, api]), Duration::ZERO);
         assert_eq!(estimate(500, &[follows, api]), 24 * HOUR);
         assert_eq!(follows.per_day(), 400);
         assert_eq!(api.per_day(), 86_400);

@@ -286,22 +286,26 @@ pub fn eta(posts: u64, media: u64, budgets: &Budgets) -> (Duration, String) {
 mod tests {
     use super::*;
 
+    const HOUR: Duration = Duration::from_secs(3600);
+
     #[test]
     fn stock_mastodon_posts_300_per_3_hours_and_30_uploads_per_30_minutes() {
         let budgets = Budgets::mastodon();
-        let (took, limits) = eta(200, 30, &budgets);
-        assert_eq!(took, Duration::ZERO);
+        let (took, limits) = eta(100, 10, &budgets);
+        assert_eq!(took, Duration::ZERO, "half of every budget goes at once");
         assert_eq!(
             limits,
             "300 posts per 3 h, 30 media uploads per 30 min, 300 requests per 5 min"
         );
-        // 300 posts and 30 uploads (and their polls) pass the token's 300 per 5 minutes.
-        assert_eq!(eta(300, 30, &budgets).0, Duration::from_secs(300));
-        let hours = |h: u64| Duration::from_secs(h * 3600);
-        assert_eq!(eta(301, 0, &budgets).0, hours(3));
-        assert_eq!(eta(1_000, 0, &budgets).0, hours(9));
-        // 200 uploads: 30 now, then 6 more windows of 30 min = 3 h, over the posts' 0.
-        assert_eq!(eta(100, 200, &budgets).0, hours(3));
+        // The second half of the 300 posts is spread to the end of the 3 h window.
+        assert_eq!(eta(300, 0, &budgets).0, (3 * HOUR).mul_f64(150.0 / 151.0));
+        assert_eq!(eta(301, 0, &budgets).0, 3 * HOUR);
+        assert_eq!(eta(1_000, 0, &budgets).0, 9 * HOUR);
+        // 200 uploads: 6 windows of 30 min, and 5 of the last window's spread 15.
+        assert_eq!(
+            eta(100, 200, &budgets).0,
+            3 * HOUR + Duration::from_secs_f64(1800.0 * 5.0 / 16.0)
+        );
         assert_eq!(
             eta(100, 211, &budgets).0,
             Duration::from_secs(3 * 3600 + 1800)
@@ -312,6 +316,7 @@ mod tests {
     fn gotosocial_counts_every_request_against_one_budget() {
         let (took, limits) = eta(400, 200, &Budgets::gotosocial());
         assert_eq!(limits, "300 requests per 5 min");
-        assert_eq!(took, Duration::from_secs(300));
+        let five = Duration::from_secs(300);
+        assert_eq!(took, five + five.mul_f64(150.0 / 151.0));
     }
 }
