@@ -275,7 +275,7 @@ async fn act(
     let Planned { plan, run, .. } = &planned;
     if !plan.steps.is_empty() {
         let question = render::question(&planned.context, plan.steps.len());
-        confirm(config, env, &question)?;
+        confirm(config, env, &question, me.client.cancel()).await?;
     }
     start_run(
         journal,
@@ -471,8 +471,29 @@ fn window_of(client: &Client, family: Family) -> Option<Window> {
     }
 }
 
+/// Asks the question while Ctrl-C stays Ctrl-C: the client's handler (set at login, so the
+/// checks before the plan stop cleanly) would otherwise swallow it while the question
+/// waits. Nothing is half-written at a question, so Ctrl-C there ends the process (130).
+async fn ask(env: &Env, question: &str, cancel: &Cancel) -> anyhow::Result<bool> {
+    let ui = env.ui.clone();
+    let question = question.to_string();
+    let answer = tokio::task::spawn_blocking(move || ui.confirm(&question, false));
+    tokio::select! {
+        answer = answer => Ok(answer.context("the question could not be asked")??),
+        () = cancel.cancelled() => {
+            crate::exit::quit_interrupted();
+            Err(crate::exit::Interrupted.into())
+        }
+    }
+}
+
 /// Asks on a terminal; without one, `--yes` is needed.
-fn confirm(config: &Config, env: &Env, question: &str) -> anyhow::Result<()> {
+async fn confirm(
+    config: &Config,
+    env: &Env,
+    question: &str,
+    cancel: &Cancel,
+) -> anyhow::Result<()> {
     if config.yes {
         return Ok(());
     }
@@ -490,7 +511,7 @@ fn confirm(config: &Config, env: &Env, question: &str) -> anyhow::Result<()> {
         ))
         .into());
     }
-    if env.ui.confirm(question, false)? {
+    if ask(env, question, cancel).await? {
         Ok(())
     } else {
         Err(UsageError("not confirmed; nothing was done".into()).into())
@@ -820,7 +841,9 @@ async fn undo(
         config,
         env,
         &render::undo_question(config.relation, steps.len()),
-    )?;
+        me.client.cancel(),
+    )
+    .await?;
     if continued.is_none() {
         journal.write(Record::Run {
             run,
