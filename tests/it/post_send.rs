@@ -294,3 +294,66 @@ fn a_storm_of_429s_and_503s_is_waited_out_without_a_duplicate() {
         assert!(scene.fake.state().refused > 0, "the fake refused nothing");
     }
 }
+
+#[test]
+fn an_upload_whose_post_never_went_out_is_reused_not_uploaded_again() {
+    let s = Scene::new();
+    // One status an hour: the photo tweet goes; the video tweet's upload is made, then the
+    // rate limit stops the run before its status.
+    s.fake
+        .set_rate_limit(Family::Statuses, 1, Duration::from_secs(3600));
+    let since = [
+        "--since",
+        "2019-01-01T00:50:00Z",
+        "--until",
+        "2019-01-01T01:01:00Z",
+    ];
+    let mut args = vec!["--yes", "--max-wait", "1s"];
+    args.extend(since);
+    let out = post(&s, &args);
+    assert_eq!(out.status.code(), Some(75), "{}", stderr(&out));
+    let uploads = s.fake.state().media.len();
+    assert_eq!(uploads, 2, "the photo, then the video whose post waits");
+    s.fake.clear_rate_limit(Family::Statuses);
+    let mut args = vec!["--yes"];
+    args.extend(since);
+    let rest = post(&s, &args);
+    assert_eq!(rest.status.code(), Some(0), "{}", stderr(&rest));
+    let state = s.fake.state();
+    assert_eq!(
+        state.media.len(),
+        3,
+        "only the second photo is new: the video is reused"
+    );
+    assert!(
+        state.media.iter().all(|m| m.attached),
+        "every upload is attached"
+    );
+    assert_eq!(statuses(&s).len(), 3);
+}
+
+#[test]
+fn a_second_run_on_the_same_journal_is_refused() {
+    let s = Scene::new();
+    s.fake.host().set_latency(Duration::from_millis(300));
+    let archive = archive(s.home.path());
+    let mut first = s
+        .command(&["post", archive.to_str().unwrap(), "--yes"])
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let second = post(&s, &["--yes"]);
+    let _ = first.wait();
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("journal") || stderr(&second).contains("in use"),
+        "{}",
+        stderr(&second)
+    );
+    let made = statuses(&s);
+    let mut texts: Vec<String> = made.iter().map(|r| r.text.clone()).collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), made.len(), "nothing twice");
+}
