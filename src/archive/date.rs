@@ -4,7 +4,7 @@
 //! The YTD form is parsed by hand at fixed positions: it is read once per tweet, and a
 //! general-purpose format parser would cost more than the rest of the record.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
 /// Parses any timestamp form the archive uses.
 pub fn parse(text: &str) -> Option<DateTime<Utc>> {
@@ -31,13 +31,15 @@ fn with_format(text: &str, format: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.to_utc())
 }
 
-/// `Wed Oct 10 20:19:24 +0000 2018`, the common case, by position.
+/// `Wed Oct 10 20:19:24 +0000 2018`, the common case, by position. Anything else (another
+/// offset, a weekday that does not match the date) is left to the general parser.
 fn ytd(text: &str) -> Option<DateTime<Utc>> {
     let b = text.as_bytes();
-    if b.len() != 30 || b[3] != b' ' || b[7] != b' ' || b[20] != b' ' || &b[20..26] != b" +0000" {
+    let separators = [(3, b' '), (7, b' '), (10, b' '), (13, b':'), (16, b':')];
+    if b.len() != 30 || separators.iter().any(|&(i, c)| b[i] != c) || &b[19..26] != b" +0000 " {
         return None;
     }
-    let month = month(&text[4..7])?;
+    let month = month(&b[4..7])?;
     let day = digits(&b[8..10])?;
     let (h, m, s) = (
         digits(&b[11..13])?,
@@ -46,8 +48,17 @@ fn ytd(text: &str) -> Option<DateTime<Utc>> {
     );
     let year = digits(&b[26..30])?;
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    if weekday(date) != &b[..3] {
+        return None;
+    }
     let time = date.and_hms_opt(h, m, s)?;
     Some(Utc.from_utc_datetime(&time))
+}
+
+/// The English abbreviation of `date`'s weekday, as the archive writes it.
+fn weekday(date: NaiveDate) -> &'static [u8] {
+    const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    DAYS[date.weekday().num_days_from_monday() as usize]
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -56,9 +67,10 @@ fn digits(b: &[u8]) -> Option<u32> {
     })
 }
 
-fn month(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+fn month(name: &[u8]) -> Option<u32> {
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
     ];
     MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
 }
@@ -101,6 +113,36 @@ mod tests {
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_takes_the_common_form_and_agrees_with_the_general_parser() {
+        let format = "%a %b %d %H:%M:%S %z %Y";
+        for text in [
+            "Wed Oct 10 20:19:24 +0000 2018",
+            "Sun Mar 13 08:27:40 +0000 2011",
+            "Thu Feb 29 00:00:00 +0000 2024",
+            "Sat Dec 31 23:59:59 +0000 2022",
+        ] {
+            let fast = ytd(text).unwrap_or_else(|| panic!("the fast path refused {text}"));
+            assert_eq!(Some(fast), with_format(text, format), "{text}");
+        }
+        // Left to the general parser, which decides as before.
+        for text in [
+            "Thu Oct 10 20:19:24 +0000 2018",
+            "Wed Oct 10 20:19:24 +0200 2018",
+            "Wed Oct 10 20:19:60 +0000 2018",
+            "wed Oct 10 20:19:24 +0000 2018",
+            "Wed Oct 10 20-19-24 +0000 2018",
+            "Fri Feb 29 00:00:00 +0000 2023",
+        ] {
+            assert_eq!(ytd(text), None, "{text}");
+        }
+        assert_eq!(
+            parse("Thu Oct 10 20:19:24 +0000 2018"),
+            None,
+            "a wrong weekday"
+        );
     }
 
     #[test]

@@ -9,10 +9,9 @@
 //! reported missing, except media the tweet re-used from another tweet, which the archive
 //! never holds.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
+use super::names::NameSet;
 use super::rawtweet::RawMedia;
 
 /// The kind of a media item.
@@ -44,7 +43,7 @@ pub struct MediaRef {
 pub struct MediaIndex {
     /// Root-relative folder names with a trailing `/`.
     dirs: Vec<String>,
-    files: BTreeSet<String>,
+    files: NameSet,
 }
 
 impl MediaIndex {
@@ -54,10 +53,7 @@ impl MediaIndex {
             .iter()
             .map(|d| format!("{}/", d.trim_end_matches('/')))
             .collect();
-        let files = names
-            .filter(|n| dirs.iter().any(|d| n.starts_with(d.as_str())))
-            .map(str::to_string)
-            .collect();
+        let files = NameSet::new(names.filter(|n| dirs.iter().any(|d| n.starts_with(d.as_str()))));
         Self { dirs, files }
     }
 
@@ -117,11 +113,10 @@ impl MediaIndex {
             let prefix = format!("{dir}{tweet_id}-");
             let found = self
                 .files
-                .range(prefix.clone()..)
-                .take_while(|n| n.starts_with(&prefix))
-                .find(|n| !taken.contains(&n.as_str()) && fits(n, kind));
+                .starting_with(&prefix)
+                .find(|n| !taken.contains(n) && fits(n, kind));
             if let Some(name) = found {
-                return Some(name.clone());
+                return Some(name.to_string());
             }
         }
         None

@@ -44,6 +44,7 @@ mod jsfile;
 mod lenient;
 mod manifest;
 mod media;
+mod names;
 mod notes;
 mod posfile;
 mod profile;
@@ -777,18 +778,17 @@ fn media_index(
         .iter()
         .map(|d| format!("{}/", d.trim_end_matches('/')))
         .collect();
-    let mut names = Vec::new();
-    for entry in source.entries() {
-        if !prefixes.iter().any(|p| entry.name.starts_with(p.as_str())) {
-            continue;
-        }
-        if !entry.name.to_ascii_lowercase().ends_with(".zip") {
-            names.push(entry.name.clone());
-            continue;
-        }
+    let in_dirs =
+        |entry: &&source::Entry| prefixes.iter().any(|p| entry.name.starts_with(p.as_str()));
+    let is_zip = |entry: &&source::Entry| {
+        let name = entry.name.as_bytes();
+        name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b".zip")
+    };
+    let mut nested = Vec::new();
+    for entry in source.entries().iter().filter(in_dirs).filter(is_zip) {
         match source.nested_zip_names(entry) {
             Ok(inner) => {
-                names.extend(inner.iter().map(|n| {
+                nested.extend(inner.iter().map(|n| {
                     let file = n.rsplit('/').next().unwrap_or(n);
                     format!("{}/{file}", entry.name)
                 }));
@@ -797,5 +797,14 @@ fn media_index(
             Err(err) => warnings.push(err.warning("its media files are not counted")),
         }
     }
-    MediaIndex::new(&dirs, names.iter().map(String::as_str))
+    // The archive's own names are borrowed, not copied: there can be hundreds of thousands.
+    let files = source
+        .entries()
+        .iter()
+        .filter(in_dirs)
+        .filter(|e| !is_zip(e));
+    let names = files
+        .map(|e| e.name.as_str())
+        .chain(nested.iter().map(String::as_str));
+    MediaIndex::new(&dirs, names)
 }

@@ -7,7 +7,6 @@
 //! at each file's declared size, so a zip entry that inflates past it is reported, not
 //! swallowed. Parsing lives elsewhere (`jsfile` and the record modules).
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -28,13 +27,13 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 /// Folders deeper than this under the archive root are not listed.
 const MAX_DEPTH: usize = 6;
 
-/// One file of the archive.
+/// One file of the archive. An archive can hold hundreds of thousands of media files, so an
+/// entry keeps one name: the name as stored, for messages, is made again from it and the
+/// root when needed ([`Source::place`]).
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// The name relative to the archive root, with `/` separators (`data/tweets.js`).
     pub name: String,
-    /// The name as stored (in the zip, or relative to the folder given), for messages.
-    pub stored: String,
     /// The declared (zip) or current (folder) size in bytes.
     pub size: u64,
     index: usize,
@@ -50,7 +49,8 @@ pub struct Source {
     path: PathBuf,
     backing: Backing,
     entries: Vec<Entry>,
-    by_name: HashMap<String, usize>,
+    /// Positions in `entries`, sorted by name, one per name (the last entry of a name wins).
+    by_name: Vec<usize>,
     root: Root,
 }
 
@@ -94,28 +94,15 @@ impl Source {
     fn from_listing(path: &Path, backing: Backing, raw: Vec<(String, u64, usize)>) -> Self {
         let names: Vec<&str> = raw.iter().map(|(name, _, _)| name.as_str()).collect();
         let root = find_root(&names);
-        let mut entries = Vec::new();
-        for (stored, size, index) in &raw {
-            let Some(rest) = stored.strip_prefix(root.as_str()) else {
-                continue;
-            };
-            let name = if root.ends_with_data() {
-                format!("data/{rest}")
-            } else {
-                rest.to_string()
-            };
-            entries.push(Entry {
-                name,
-                stored: stored.clone(),
-                size: *size,
-                index: *index,
-            });
-        }
-        let by_name = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.name.clone(), i))
+        drop(names);
+        let entries: Vec<Entry> = raw
+            .into_iter()
+            .filter_map(|(stored, size, index)| {
+                let name = root.relative(stored)?;
+                Some(Entry { name, size, index })
+            })
             .collect();
+        let by_name = sorted_by_name(&entries);
         Self {
             path: path.to_path_buf(),
             backing,
@@ -142,22 +129,31 @@ impl Source {
 
     /// The file with this root-relative name (`data/tweets.js`).
     pub fn find(&self, name: &str) -> Option<&Entry> {
-        self.by_name.get(name).map(|&i| &self.entries[i])
+        let at = self
+            .by_name
+            .partition_point(|&i| self.entries[i].name.as_str() < name);
+        let &i = self.by_name.get(at)?;
+        (self.entries[i].name == name).then(|| &self.entries[i])
     }
 
     /// Where `entry` is, for messages.
     pub fn place(&self, entry: &Entry) -> Place {
-        Place::new(&self.path, &entry.stored, self.is_zip())
+        self.place_of(&entry.name)
     }
 
     /// The place of a root-relative name that may not exist (for "missing" warnings).
     pub fn place_of(&self, name: &str) -> Place {
+        Place::new(&self.path, &self.stored_name(name), self.is_zip())
+    }
+
+    /// The name as stored (in the zip, or relative to the folder given) of a root-relative
+    /// name: the inverse of [`Root::relative`].
+    fn stored_name(&self, name: &str) -> String {
         let relative = match self.root.is_data {
             true => name.strip_prefix("data/").unwrap_or(name),
             false => name,
         };
-        let stored = format!("{}{relative}", self.root.prefix);
-        Place::new(&self.path, &stored, self.is_zip())
+        format!("{}{relative}", self.root.prefix)
     }
 
     /// Runs `f` with a reader over `entry`'s bytes, capped at its declared size.
@@ -179,7 +175,7 @@ impl Source {
                 f(&mut Capped::new(file, entry.size, place))
             }
             Backing::Folder(root) => {
-                let path = root.join(&entry.stored);
+                let path = root.join(self.stored_name(&entry.name));
                 let file = File::open(&path).map_err(|source| ArchiveError::ReadEntry {
                     place: place.clone(),
                     source,
@@ -198,7 +194,7 @@ impl Source {
         let place = self.place(entry);
         let inner = match &self.backing {
             Backing::Folder(root) => {
-                let file = PosFile::open(&root.join(&entry.stored))
+                let file = PosFile::open(&root.join(self.stored_name(&entry.name)))
                     .map_err(|source| ArchiveError::from_read(&place, source))?;
                 file.window(0, entry.size)
             }
@@ -550,12 +546,26 @@ struct Root {
 }
 
 impl Root {
-    fn as_str(&self) -> &str {
-        &self.prefix
+    /// The root-relative name of a stored name (`data/tweets.js`), reusing its bytes; `None`
+    /// for a file outside the root.
+    fn relative(&self, mut stored: String) -> Option<String> {
+        if !stored.starts_with(self.prefix.as_str()) {
+            return None;
+        }
+        let replacement = if self.is_data { "data/" } else { "" };
+        stored.replace_range(..self.prefix.len(), replacement);
+        Some(stored)
     }
-    fn ends_with_data(&self) -> bool {
-        self.is_data
-    }
+}
+
+/// The positions of `entries` sorted by name, one per name: of entries that share a name
+/// (zip names that differ only in `\` and `/`), the last, as a map built in order keeps.
+fn sorted_by_name(entries: &[Entry]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| entries[a].name.cmp(&entries[b].name).then(b.cmp(&a)));
+    order.dedup_by(|later, kept| entries[*later].name == entries[*kept].name);
+    order.shrink_to_fit();
+    order
 }
 
 /// Files whose location tells where the archive root is, most telling first.
