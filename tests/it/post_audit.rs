@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
 
-use fakeverse::mastodon::StatusRec;
 use serde_json::Value;
 
 use crate::follow::Scene;
 use crate::post::archive;
+use crate::post_send::statuses;
 use crate::util::{stderr, stdout};
 
 /// `post ARCHIVE --yes --only-ids <1001> ARGS`: the thread's first tweet only.
@@ -21,15 +21,6 @@ fn post_1001(s: &Scene, args: &[&str]) -> Output {
     let mut all = vec!["post", archive.to_str().unwrap(), "--only-ids", &only];
     all.extend_from_slice(args);
     s.run(&all)
-}
-
-fn statuses(s: &Scene) -> Vec<StatusRec> {
-    s.fake
-        .state()
-        .statuses
-        .into_iter()
-        .filter(|st| st.account_id == s.alice)
-        .collect()
 }
 
 fn journal(s: &Scene) -> PathBuf {
