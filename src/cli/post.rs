@@ -181,7 +181,7 @@ Examples:
   fedimigrate post archive.zip --dry-run --jsonl --since 2019-01-01 --matches matches.jsonl
   fedimigrate post archive.zip --since 2019-01-01           # the plan, a question, then posting
   fedimigrate post --runs                                   # what each run posted
-  fedimigrate post --undo                                   # delete exactly what the last run posted
+  fedimigrate post --undo                                   # delete what the last run posted
 
 Exit codes:
   0    done
