@@ -3,11 +3,14 @@
 //! the post is looked for before it is sent again. Pure.
 //!
 //! A status is ours when it answers the same post (`in_reply_to_id`), carries as many media
-//! and the same content warning, and says the same words. The words come from the status's
+//! and the same content warning, bears the date it was sent with (when backdated), and says
+//! the same words. The caller leaves out statuses it already knows to be other posts. The words come from the status's
 //! `text` when the server sends it (GoToSocial does for one's own posts), else from its HTML
 //! `content` with the tags taken out; mentions and links are left out of the comparison on
 //! both sides, since servers render them (`@name@host` becomes `@name`, long links are
 //! shortened for display).
+
+use chrono::{DateTime, Utc};
 
 use crate::fedi::Status;
 
@@ -18,6 +21,8 @@ pub struct Sent<'a> {
     pub spoiler_text: Option<&'a str>,
     pub in_reply_to_id: Option<&'a str>,
     pub media: usize,
+    /// The `scheduled_at` it was sent with: a backdated status bears that date.
+    pub dated: Option<DateTime<Utc>>,
 }
 
 /// True when `status` is the post `sent` describes.
@@ -25,7 +30,11 @@ pub fn is_ours(status: &Status, sent: &Sent<'_>) -> bool {
     let same_parent = status.in_reply_to_id.as_deref() == sent.in_reply_to_id;
     let same_media = status.media_attachments.len() == sent.media;
     let same_warning = status.spoiler_text.trim() == sent.spoiler_text.unwrap_or("").trim();
-    if !(same_parent && same_media && same_warning) {
+    let same_date = sent.dated.is_none_or(|at| {
+        DateTime::parse_from_rfc3339(&status.created_at)
+            .map_or(true, |created| created.timestamp() == at.timestamp())
+    });
+    if !(same_parent && same_media && same_warning && same_date) {
         return false;
     }
     let ours = words(sent.text);
@@ -135,7 +144,21 @@ mod tests {
             spoiler_text: None,
             in_reply_to_id: reply,
             media,
+            dated: None,
         }
+    }
+
+    #[test]
+    fn a_backdated_post_bears_its_date() {
+        let mut theirs = status("<p>same words</p>", None, None, 0);
+        theirs.created_at = "2019-03-12T09:00:00.000Z".into();
+        let at = |t: &str| Some(DateTime::parse_from_rfc3339(t).unwrap().to_utc());
+        let dated = |when| Sent {
+            dated: when,
+            ..sent("same words", None, 0)
+        };
+        assert!(is_ours(&theirs, &dated(at("2019-03-12T09:00:00Z"))));
+        assert!(!is_ours(&theirs, &dated(at("2019-03-13T09:00:00Z"))));
     }
 
     #[test]

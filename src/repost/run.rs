@@ -15,10 +15,10 @@
 //! that cannot be reached twice in a row, a rate limit beyond `--max-wait`, a refused token or
 //! Ctrl-C stop the run, which a rerun continues.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::backdate::{self, Backdate};
 use super::compose::{Chunk, Post, QuoteTarget, ReplyTarget};
@@ -126,13 +126,6 @@ impl<'a> Sender<'a> {
             unconfirmed,
             last_made,
         }
-    }
-
-    /// True when every chunk of `post` is already made.
-    pub fn is_done(&self, post: &Post) -> bool {
-        post.chunks
-            .iter()
-            .all(|c| self.made.contains_key(&(post.tweet_id.clone(), c.index)))
     }
 
     /// The chunks still to make for `post`. A tweet an earlier run posted whole, split
@@ -583,7 +576,11 @@ impl<'a> Sender<'a> {
             spoiler_text: sent.spoiler_text.as_deref(),
             in_reply_to_id: sent.in_reply_to_id.as_deref(),
             media: sent.media_ids.len(),
+            dated: sent.scheduled_at,
         };
+        // A status the journal gives to another tweet is not this one, however alike (an
+        // archive may say the same words twice).
+        let known: HashSet<&str> = self.made.values().map(|m| m.status_id.as_str()).collect();
         let account = &self.setup.account_id;
         let mut pages = vec![self.client.account_statuses(account, None, 40).await?];
         if sent.scheduled_at.is_some() {
@@ -597,6 +594,7 @@ impl<'a> Sender<'a> {
         Ok(pages
             .into_iter()
             .flatten()
+            .filter(|status| !known.contains(status.id.as_str()))
             .find(|status| found::is_ours(status, &shape)))
     }
 }
@@ -627,13 +625,4 @@ pub async fn undo(
         });
     }
     Ok(())
-}
-
-/// When a run was started, for messages.
-pub fn started_at(journal: &Journal, run: u32) -> Option<DateTime<Utc>> {
-    journal
-        .runs()
-        .into_iter()
-        .find(|r| r.run == run)
-        .map(|r| r.started)
 }

@@ -359,3 +359,51 @@ fn a_second_run_on_the_same_journal_is_refused() {
     texts.dedup();
     assert_eq!(texts.len(), made.len(), "nothing twice");
 }
+
+#[test]
+fn a_lost_post_is_not_confused_with_another_tweet_saying_the_same() {
+    use crate::archive::builder::{Modern, Person, TweetSpec};
+    let s = Scene::with(Flavour::GoToSocial);
+    let tweet = |id: u64, minutes: i64| TweetSpec {
+        id,
+        created: 1_546_300_800 + minutes * 60,
+        text: "Same words again".into(),
+        lang: "en".into(),
+        ..TweetSpec::default()
+    };
+    let m = Modern {
+        owner: Some(Person::new("42", "owner", "Owner")),
+        tweets: vec![tweet(2002, 20), tweet(2001, 10)],
+        ..Modern::default()
+    };
+    let archive = s.home.path().join("twice.zip");
+    m.build().write_zip(&archive).unwrap();
+    let archive = archive.to_str().unwrap();
+    let only = s.file("first.txt", "2001\n");
+    let first = s.run(&["post", archive, "--yes", "--only-ids", &only]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // A kill right after the journal said it was sending the second (it never arrived).
+    let journal = s
+        .home
+        .path()
+        .join("data/journals/mastodon.example/alice@mastodon.example/posts.jsonl");
+    let attempt = serde_json::json!({
+        "kind": "attempt", "run": 2, "tweet_id": "2002", "chunk": 0,
+        "key": "k", "in_reply_to_id": null, "at": chrono::Utc::now(),
+    });
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    text.push_str(&format!("{attempt}\n"));
+    std::fs::write(&journal, text).unwrap();
+    let rest = s.run(&["post", archive, "--yes", "--jsonl"]);
+    assert_eq!(rest.status.code(), Some(0), "{}", stderr(&rest));
+    assert_eq!(
+        statuses(&s).len(),
+        2,
+        "the second tweet is posted, not taken for the first"
+    );
+    assert!(
+        !stdout(&rest).contains("\"recovered\":true"),
+        "{}",
+        stdout(&rest)
+    );
+}
