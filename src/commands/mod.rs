@@ -54,6 +54,21 @@ pub async fn dispatch(request: Request, env: &Env) -> anyhow::Result<Outcome> {
     }
 }
 
+/// What a run paused by the rate limit says: when to run `fedimigrate COMMAND` again.
+pub(crate) fn paused_message(
+    host: &str,
+    what: &str,
+    at: std::time::SystemTime,
+    command: &str,
+) -> String {
+    format!(
+        "{} allows no more {what} until {}. Progress is saved: run the same `fedimigrate \
+         {command}` command again after then (or give --max-wait a longer time)",
+        crate::sanitize::clean(host),
+        crate::fedi::notice::clock_time(at)
+    )
+}
+
 /// A progress bar for a run that acts item by item ("following [===>  ] 12/40, 3/s, 9s left").
 pub(crate) fn progress_bar(env: &Env, len: u64, what: &str) -> indicatif::ProgressBar {
     let bar = env.ui.progress(Some(len), what);

@@ -414,12 +414,7 @@ pub fn summary_json(
 
 /// Said when the rate limit ends a run early (or a rerun comes too soon).
 pub fn paused(relation: Relation, host: &str, what: &str, at: SystemTime) -> String {
-    format!(
-        "{host} allows no more {what} until {}. Progress is saved: run the same `fedimigrate {}` \
-         command again after then (or give --max-wait a longer time)",
-        clock_time(at),
-        relation.verb()
-    )
+    crate::commands::paused_message(host, what, at, relation.verb())
 }
 
 /// `--runs`: one line per run.

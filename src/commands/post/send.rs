@@ -429,6 +429,12 @@ fn on_event(event: Event<'_>, bar: &indicatif::ProgressBar, env: &Env, jsonl: bo
     }
 }
 
+/// A run that stopped on a client error: the error first, then what it means. The error
+/// stays in the chain, so the exit status is still the client error's (4, 130…).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}; what was posted is saved, and the same command continues it")]
+struct Stopped(#[source] crate::fedi::Error);
+
 /// The end record, the summary and the exit status, or what a stop means.
 fn finish(
     env: &Env,
@@ -467,9 +473,7 @@ fn finish(
         }
         Err(Stop::RateLimited(err) | Stop::Client(err)) => {
             env.ui.info(summary);
-            Err(anyhow::Error::new(err).context(
-                "the run stopped; what was posted is saved, and the same command continues it",
-            ))
+            Err(Stopped(err).into())
         }
         Err(Stop::Journal(err)) => Err(err.into()),
     }
@@ -497,12 +501,7 @@ fn summary(tally: &journal::Tally, verb: &str) -> String {
 }
 
 fn paused(host: &str, what: &str, at: SystemTime) -> String {
-    format!(
-        "{} allows no more {what} until {}. Progress is saved: run the same `fedimigrate post` \
-         command again after then (or give --max-wait a longer time)",
-        clean(host),
-        crate::fedi::notice::clock_time(at)
-    )
+    crate::commands::paused_message(host, what, at, "post")
 }
 
 /// `--runs`: one line per run.
