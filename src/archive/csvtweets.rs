@@ -177,11 +177,11 @@ fn raw_tweet(row: &StringRecord, c: Columns) -> Result<RawTweet<'_>, String> {
     let text = row.get(c.text).unwrap_or("");
     let expanded = get(c.expanded_urls).unwrap_or("");
     Ok(RawTweet {
-        id_str: Some(id.to_string()),
+        id_str: Some(id.to_string().into()),
         created_at: timestamp.map(Cow::Borrowed),
         text: Some(Cow::Borrowed(text)),
-        in_reply_to_status_id_str: get(c.reply_status).map(str::to_string),
-        in_reply_to_user_id_str: get(c.reply_user).map(str::to_string),
+        in_reply_to_status_id_str: get(c.reply_status).map(|s| s.to_string().into()),
+        in_reply_to_user_id_str: get(c.reply_user).map(|s| s.to_string().into()),
         entities: Some(entities(text, expanded, id)),
         retweeted_status: get(c.retweet_id).map(|_| IgnoredAny),
         ..RawTweet::default()

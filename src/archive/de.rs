@@ -11,6 +11,52 @@ pub(crate) fn id<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::
     de.deserialize_any(IdVisitor)
 }
 
+/// An id as [`id`] reads it, borrowed from the input where it can be.
+pub(crate) fn id_ref<'de, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<std::borrow::Cow<'de, str>>, D::Error> {
+    de.deserialize_any(IdRefVisitor)
+}
+
+struct IdRefVisitor;
+
+impl<'de> Visitor<'de> for IdRefVisitor {
+    type Value = Option<std::borrow::Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id (string or integer)")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(std::borrow::Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        IdVisitor
+            .visit_str(v)
+            .map(|id| id.map(std::borrow::Cow::Owned))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        IdVisitor
+            .visit_u64(v)
+            .map(|id| id.map(std::borrow::Cow::Owned))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        IdVisitor
+            .visit_i64(v)
+            .map(|id| id.map(std::borrow::Cow::Owned))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        IdVisitor
+            .visit_f64(v)
+            .map(|id| id.map(std::borrow::Cow::Owned))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
 struct IdVisitor;
 
 impl<'de> Visitor<'de> for IdVisitor {

@@ -84,7 +84,7 @@ impl MediaIndex {
                 self.find(tweet_id, url.as_deref(), kind, &taken)
             };
             out.push(MediaRef {
-                id: item.id_str.clone(),
+                id: item.id_str.as_deref().map(str::to_string),
                 kind,
                 file,
                 url,

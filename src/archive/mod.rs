@@ -38,6 +38,7 @@ mod csvtweets;
 mod date;
 mod de;
 mod error;
+mod fastraw;
 mod files;
 mod grailbird;
 mod jsfile;

@@ -20,26 +20,26 @@ pub(crate) struct Wrapped<'a> {
 }
 
 /// The fields of a tweet record the reader uses.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 pub(crate) struct RawTweet<'a> {
-    #[serde(default, deserialize_with = "de::id")]
-    pub id_str: Option<String>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub id_str: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub created_at: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub full_text: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub text: Option<Cow<'a, str>>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub in_reply_to_status_id_str: Option<String>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub in_reply_to_status_id: Option<String>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub in_reply_to_user_id_str: Option<String>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub in_reply_to_user_id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub in_reply_to_status_id_str: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub in_reply_to_status_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub in_reply_to_user_id_str: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub in_reply_to_user_id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub in_reply_to_screen_name: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -51,10 +51,10 @@ pub(crate) struct RawTweet<'a> {
     /// Present (Grailbird) when the tweet is a retweet.
     #[serde(default)]
     pub retweeted_status: Option<IgnoredAny>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub quoted_status_id_str: Option<String>,
-    #[serde(default)]
-    pub edit_info: Option<EditInfo>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub quoted_status_id_str: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub edit_info: Option<EditInfo<'a>>,
     /// Twitter's "may contain sensitive media" mark (a boolean, or its text in some files).
     #[serde(default, deserialize_with = "de::flag")]
     pub possibly_sensitive: bool,
@@ -107,7 +107,7 @@ impl RawTweet<'_> {
     }
 
     /// The ids of every version of an edited tweet, oldest first (empty when never edited).
-    pub fn edit_ids(&self) -> &[String] {
+    pub fn edit_ids(&self) -> &[Cow<'_, str>] {
         let Some(info) = &self.edit_info else {
             return &[];
         };
@@ -121,7 +121,7 @@ impl RawTweet<'_> {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 pub(crate) struct Entities<'a> {
     #[serde(default, borrow)]
     pub user_mentions: Vec<RawMention<'a>>,
@@ -131,25 +131,25 @@ pub(crate) struct Entities<'a> {
     pub media: Vec<RawMedia<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 pub(crate) struct ExtendedEntities<'a> {
     #[serde(default, borrow)]
     pub media: Vec<RawMedia<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 pub(crate) struct RawMention<'a> {
-    #[serde(default, deserialize_with = "de::id")]
-    pub id_str: Option<String>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub id_str: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub screen_name: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub name: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 pub(crate) struct RawUrl<'a> {
     #[serde(default, borrow)]
     pub url: Option<Cow<'a, str>>,
@@ -159,10 +159,10 @@ pub(crate) struct RawUrl<'a> {
     pub indices: Option<(usize, usize)>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 pub(crate) struct RawMedia<'a> {
-    #[serde(default, deserialize_with = "de::id")]
-    pub id_str: Option<String>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub id_str: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub media_url_https: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -173,19 +173,19 @@ pub(crate) struct RawMedia<'a> {
     pub kind: Option<Cow<'a, str>>,
     #[serde(default, deserialize_with = "de::indices")]
     pub indices: Option<(usize, usize)>,
-    #[serde(default, deserialize_with = "de::id")]
-    pub source_status_id_str: Option<String>,
+    #[serde(default, borrow, deserialize_with = "de::id_ref")]
+    pub source_status_id_str: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub video_info: Option<VideoInfo<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 pub(crate) struct VideoInfo<'a> {
     #[serde(default, borrow)]
     pub variants: Vec<Variant<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 pub(crate) struct Variant<'a> {
     #[serde(default, deserialize_with = "de::number")]
     pub bitrate: Option<u64>,
@@ -195,26 +195,26 @@ pub(crate) struct Variant<'a> {
     pub url: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct EditInfo {
-    #[serde(default)]
-    pub initial: Option<EditIds>,
-    #[serde(default)]
-    pub edit: Option<EditLater>,
+#[derive(Debug, Deserialize, PartialEq)]
+pub(crate) struct EditInfo<'a> {
+    #[serde(default, borrow)]
+    pub initial: Option<EditIds<'a>>,
+    #[serde(default, borrow)]
+    pub edit: Option<EditLater<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct EditIds {
-    #[serde(default)]
-    pub edit_tweet_ids: Vec<String>,
+pub(crate) struct EditIds<'a> {
+    #[serde(default, borrow)]
+    pub edit_tweet_ids: Vec<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct EditLater {
-    #[serde(default)]
-    pub edit_control_initial: Option<EditIds>,
+pub(crate) struct EditLater<'a> {
+    #[serde(default, borrow)]
+    pub edit_control_initial: Option<EditIds<'a>>,
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ fn mentions(raw: &RawTweet<'_>) -> Vec<Mention> {
         .iter()
         .filter_map(|m| {
             Some(Mention {
-                id: m.id_str.clone().or_else(|| m.id.clone()),
+                id: m.id_str.as_deref().or(m.id.as_deref()).map(str::to_string),
                 screen_name: m.screen_name.as_deref()?.to_string(),
                 name: m.name.as_deref().map(str::to_string),
             })

@@ -16,6 +16,7 @@ use serde::de::Error as _;
 use super::csvtweets::{self, NAME};
 use super::date;
 use super::error::{ArchiveError, Place};
+use super::fastraw::{self, Fast};
 use super::files::Part;
 use super::jsfile::{self, Fail, Parsed, Records, Step};
 use super::notes::{self, Note, Notes};
@@ -241,14 +242,16 @@ fn step<I, E>(
     convert: &mut Convert<'_, I>,
     accept: &mut dyn FnMut(I) -> Result<ControlFlow<()>, E>,
 ) -> Result<Step, Fail<E>> {
-    let parsed = if jsfile::is_wrapped(slice, "tweet") {
-        match jsfile::parse_one::<Wrapped<'_>>(slice) {
+    let wrapped = jsfile::is_wrapped(slice, "tweet");
+    let parsed = match fastraw::record(slice, wrapped) {
+        Fast::Record(raw, n) => Parsed::Value(raw, n),
+        Fast::NeedMore => Parsed::NeedMore,
+        Fast::Unsure if wrapped => match jsfile::parse_one::<Wrapped<'_>>(slice) {
             Parsed::Value(w, n) => Parsed::Value(w.tweet, n),
             Parsed::NeedMore => Parsed::NeedMore,
             Parsed::Invalid(err) => Parsed::Invalid(err),
-        }
-    } else {
-        jsfile::parse_one::<RawTweet<'_>>(slice)
+        },
+        Fast::Unsure => jsfile::parse_one::<RawTweet<'_>>(slice),
     };
     let (raw, taken) = match parsed {
         Parsed::Value(raw, n) => (raw, n),
@@ -333,7 +336,7 @@ fn keep<I, E>(
         .iter()
         .position(|v| v == id)
         .unwrap_or(versions.len());
-    let group = versions[0].clone();
+    let group = versions[0].to_string();
     match state.edits.get(&group) {
         Some((best, _)) if *best >= rank => state.stats.edits_dropped += 1,
         Some(_) => {
