@@ -13,7 +13,8 @@
 //! records and every error keep one behaviour and one message, and the tests check that both
 //! readers give the same [`RawTweet`] for what this one accepts.
 //!
-//! The input is a prefix of the tweet file that `jsfile` has already checked to be UTF-8.
+//! The input is text: `jsfile` checks each buffer of a tweet file as UTF-8 once, so strings
+//! are borrowed from it without a check of their own.
 
 use std::borrow::Cow;
 
@@ -34,9 +35,13 @@ pub(crate) enum Fast<'a> {
     Unsure,
 }
 
-/// Reads the record at the start of `slice`: `{"tweet": {…}}` when `wrapped`, else `{…}`.
-pub(crate) fn record(slice: &[u8], wrapped: bool) -> Fast<'_> {
-    let mut cur = Cur { b: slice, i: 0 };
+/// Reads the record at the start of `text`: `{"tweet": {…}}` when `wrapped`, else `{…}`.
+pub(crate) fn record(text: &str, wrapped: bool) -> Fast<'_> {
+    let mut cur = Cur {
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+    };
     let read = if wrapped {
         cur.wrapper()
     } else {
@@ -106,15 +111,16 @@ struct Span {
     escaped: bool,
 }
 
-/// A position in the record's bytes.
+/// A position in the record's text.
 struct Cur<'a> {
+    s: &'a str,
     b: &'a [u8],
     i: usize,
 }
 
 impl<'a> Cur<'a> {
     /// Skips whitespace; returns the next byte without taking it.
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) -> Res<u8> {
         loop {
             while self.i + 8 <= self.b.len() {
@@ -134,7 +140,7 @@ impl<'a> Cur<'a> {
     }
 
     /// Takes `c` after whitespace.
-    #[inline]
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> Res<()> {
         if self.ws()? != c {
             return Err(Halt::Unsure);
@@ -144,7 +150,7 @@ impl<'a> Cur<'a> {
     }
 
     /// Reads a string whose opening quote was just taken; leaves the cursor after its end.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Res<Span> {
         let b = self.b;
         let start = self.i;
@@ -197,9 +203,11 @@ impl<'a> Cur<'a> {
         if span.escaped {
             unescape(raw).map(Cow::Owned)
         } else {
-            std::str::from_utf8(raw)
+            // Quotes are ASCII, so a string's span always falls on character boundaries.
+            self.s
+                .get(span.start..span.end)
                 .map(Cow::Borrowed)
-                .map_err(|_| Halt::Unsure)
+                .ok_or(Halt::Unsure)
         }
     }
 

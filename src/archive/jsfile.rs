@@ -97,6 +97,7 @@ impl<'r> Records<'r> {
             count: 0,
         };
         this.fill()?;
+        this.check_utf8()?;
         if this.end == 0 {
             return Err(ArchiveError::Empty { place: this.place });
         }
@@ -117,7 +118,7 @@ impl<'r> Records<'r> {
     /// Feeds each record to `step` until the list ends or `step` stops; returns the count.
     pub fn drive<E>(
         &mut self,
-        mut step: impl FnMut(&[u8]) -> Result<Step, Fail<E>>,
+        mut step: impl FnMut(&str) -> Result<Step, Fail<E>>,
     ) -> Result<u64, E>
     where
         E: From<ArchiveError>,
@@ -126,23 +127,66 @@ impl<'r> Records<'r> {
             return Ok(self.count);
         }
         loop {
-            let outcome = step(&self.buf[self.pos..self.checked]);
-            let (took, stop) = match outcome {
-                Ok(Step::Took(n)) => (n, false),
-                Ok(Step::Stop(n)) => (n, true),
-                Ok(Step::NeedMore) => {
-                    self.need_more()?;
-                    continue;
-                }
-                Err(Fail::Json(err)) => return Err(self.invalid(&err).into()),
-                Err(Fail::Caller(err)) => return Err(err),
-            };
-            self.pos += took;
-            self.count += 1;
-            if stop || self.after_record()? {
-                return Ok(self.count);
+            match self.window(&mut step)? {
+                Pause::More => self.need_more()?,
+                Pause::Between if self.after_record()? => return Ok(self.count),
+                Pause::Between => {}
+                Pause::End => return Ok(self.count),
+                Pause::Json(err) => return Err(self.invalid(&err).into()),
+                Pause::Caller(err) => return Err(err),
             }
         }
+    }
+
+    /// Checks the bytes read so far as UTF-8 (each byte once, but for a record cut by the
+    /// buffer's end) and hands `step` the records that lie whole in them; says why it paused.
+    fn window<E>(
+        &mut self,
+        step: &mut impl FnMut(&str) -> Result<Step, Fail<E>>,
+    ) -> Result<Pause<E>, ArchiveError> {
+        let bytes = &self.buf[self.pos..self.end];
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            // A character cut by the end of what was read: its rest comes with the next read.
+            Err(err) if err.error_len().is_none() && !self.eof => {
+                std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default()
+            }
+            Err(err) => {
+                return Err(ArchiveError::NotUtf8 {
+                    place: self.place.clone(),
+                    at: self.base + (self.pos + err.valid_up_to()) as u64,
+                });
+            }
+        };
+        self.checked = self.pos + text.len();
+        let mut at = 0;
+        let pause = loop {
+            match step(&text[at..]) {
+                Ok(Step::Took(n)) => {
+                    at += n;
+                    self.count += 1;
+                    match separator(&text.as_bytes()[at..]) {
+                        Some((skip, end)) => {
+                            at += skip;
+                            if end {
+                                break Pause::End;
+                            }
+                        }
+                        None => break Pause::Between,
+                    }
+                }
+                Ok(Step::Stop(n)) => {
+                    at += n;
+                    self.count += 1;
+                    break Pause::End;
+                }
+                Ok(Step::NeedMore) => break Pause::More,
+                Err(Fail::Json(err)) => break Pause::Json(err),
+                Err(Fail::Caller(err)) => break Pause::Caller(err),
+            }
+        };
+        self.pos += at;
+        Ok(pause)
     }
 
     /// After a record: `,` then the next record, or `]` and the end. True at the end.
@@ -180,6 +224,7 @@ impl<'r> Records<'r> {
             if !self.fill()? {
                 return Ok(None);
             }
+            self.check_utf8()?;
         }
     }
 
@@ -220,7 +265,6 @@ impl<'r> Records<'r> {
         if self.end < self.buf.len() {
             self.eof = true;
         }
-        self.check_utf8()?;
         Ok(n > 0)
     }
 
@@ -267,6 +311,38 @@ impl<'r> Records<'r> {
             record: self.count + 1,
             detail: json_detail(err),
         }
+    }
+}
+
+/// Why [`Records::window`] paused.
+enum Pause<E> {
+    /// A record runs past the bytes read.
+    More,
+    /// A record ended where the bytes read do not tell what follows it.
+    Between,
+    /// The list ended, or the caller stopped.
+    End,
+    Json(serde_json::Error),
+    Caller(E),
+}
+
+/// What follows a record in `rest`: the bytes up to the next record, or up to the list's
+/// closing `]` (true); `None` when `rest` does not tell (or holds something else).
+fn separator(rest: &[u8]) -> Option<(usize, bool)> {
+    let blank = |from: usize| {
+        rest[from..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| from + i)
+    };
+    let i = blank(0)?;
+    match rest[i] {
+        b']' => Some((i, true)),
+        b',' => {
+            let next = blank(i + 1)?;
+            Some((next, rest[next] == b']'))
+        }
+        _ => None,
     }
 }
 
@@ -390,7 +466,7 @@ mod tests {
         let mut reader = text;
         let mut records = Records::open(&mut reader, place())?;
         let mut out = Vec::new();
-        records.drive::<ArchiveError>(|slice| match parse_one::<Rec>(slice) {
+        records.drive::<ArchiveError>(|text| match parse_one::<Rec>(text.as_bytes()) {
             Parsed::Value(rec, n) => {
                 out.push(rec.a);
                 Ok(Step::Took(n))

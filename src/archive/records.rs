@@ -78,7 +78,8 @@ where
     E: From<ArchiveError>,
 {
     let mut records = Records::open(reader, place.clone())?;
-    records.drive(|slice| {
+    records.drive(|text| {
+        let slice = text.as_bytes();
         let parsed = if jsfile::is_wrapped(slice, key) {
             match jsfile::parse_one::<BTreeMap<String, T>>(slice) {
                 Parsed::Value(map, n) => Parsed::Value(map.into_values().next(), n),

@@ -236,14 +236,15 @@ fn scan_csv<I, E>(
 
 /// Handles the record at the front of `slice`.
 fn step<I, E>(
-    slice: &[u8],
+    text: &str,
     hidden: &Hidden,
     state: &mut State<'_, I>,
     convert: &mut Convert<'_, I>,
     accept: &mut dyn FnMut(I) -> Result<ControlFlow<()>, E>,
 ) -> Result<Step, Fail<E>> {
+    let slice = text.as_bytes();
     let wrapped = jsfile::is_wrapped(slice, "tweet");
-    let parsed = match fastraw::record(slice, wrapped) {
+    let parsed = match fastraw::record(text, wrapped) {
         Fast::Record(raw, n) => Parsed::Value(raw, n),
         Fast::NeedMore => Parsed::NeedMore,
         Fast::Unsure if wrapped => match jsfile::parse_one::<Wrapped<'_>>(slice) {
