@@ -105,10 +105,13 @@ impl ArchiveClues {
         if !self.following.contains(id) || username.is_empty() {
             return;
         }
-        let entry = self
-            .names
-            .entry(id.to_string())
-            .or_insert_with(|| (username.to_string(), None));
+        if !self.names.contains_key(id) {
+            self.names
+                .insert(id.to_string(), (username.to_string(), None));
+        }
+        let Some(entry) = self.names.get_mut(id) else {
+            return;
+        };
         if !entry.0.eq_ignore_ascii_case(username) {
             let others = self.renamed.entry(id.to_string()).or_default();
             if !others.iter().any(|o| o.eq_ignore_ascii_case(username)) {

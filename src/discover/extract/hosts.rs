@@ -12,42 +12,165 @@
 /// shorteners, creator and video sites, link-in-bio pages, code hosts, Q&A sites.
 /// Matched as the host or a parent domain (`www.youtube.com`, `en.pronouns.page`).
 #[rustfmt::skip]
+use std::sync::OnceLock;
+
 const NOT_FEDERATED: &[&str] = &[
     // Twitter/X itself, and other closed networks
-    "twitter.com", "x.com", "t.co", "twimg.com", "facebook.com", "fb.com", "fb.me",
-    "instagram.com", "instagr.am", "linkedin.com", "lnkd.in", "tiktok.com", "snapchat.com",
-    "pinterest.com", "reddit.com", "redd.it", "tumblr.com", "vk.com", "ok.ru", "weibo.com",
-    "xing.com", "clubhouse.com", "lemon8-app.com", "mixi.social", "taittsuu.com",
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "twimg.com",
+    "facebook.com",
+    "fb.com",
+    "fb.me",
+    "instagram.com",
+    "instagr.am",
+    "linkedin.com",
+    "lnkd.in",
+    "tiktok.com",
+    "snapchat.com",
+    "pinterest.com",
+    "reddit.com",
+    "redd.it",
+    "tumblr.com",
+    "vk.com",
+    "ok.ru",
+    "weibo.com",
+    "xing.com",
+    "clubhouse.com",
+    "lemon8-app.com",
+    "mixi.social",
+    "taittsuu.com",
     // Bluesky: only through the opt-in bridge
-    "bsky.app", "bsky.social",
+    "bsky.app",
+    "bsky.social",
     // look-alikes that run Mastodon-like software without federating
-    "counter.social", "truthsocial.com", "gab.com", "gettr.com", "parler.com", "spoutible.com",
-    "post.news", "pillowfort.social", "cohost.org", "hive.social",
+    "counter.social",
+    "truthsocial.com",
+    "gab.com",
+    "gettr.com",
+    "parler.com",
+    "spoutible.com",
+    "post.news",
+    "pillowfort.social",
+    "cohost.org",
+    "hive.social",
     // blogs, newsletters, video, audio, art and photo sites with /@name pages
-    "medium.com", "substack.com", "youtube.com", "youtu.be", "twitch.tv", "kick.com",
-    "vimeo.com", "odysee.com", "lbry.tv", "rumble.com", "soundcloud.com", "spotify.com", "bandcamp.com",
-    "mixcloud.com", "unsplash.com", "pexels.com", "skeb.jp", "fanbox.cc", "pixiv.net",
-    "deviantart.com", "artstation.com", "behance.net", "dribbble.com", "printables.com",
-    "foundation.app", "zora.co", "paragraph.xyz", "gamejolt.com", "steemit.com", "peakd.com",
-    "hive.blog", "ecency.com", "observablehq.com", "figma.com", "framer.com", "glitch.com", "replit.com",
+    "medium.com",
+    "substack.com",
+    "youtube.com",
+    "youtu.be",
+    "twitch.tv",
+    "kick.com",
+    "vimeo.com",
+    "odysee.com",
+    "lbry.tv",
+    "rumble.com",
+    "soundcloud.com",
+    "spotify.com",
+    "bandcamp.com",
+    "mixcloud.com",
+    "unsplash.com",
+    "pexels.com",
+    "skeb.jp",
+    "fanbox.cc",
+    "pixiv.net",
+    "deviantart.com",
+    "artstation.com",
+    "behance.net",
+    "dribbble.com",
+    "printables.com",
+    "foundation.app",
+    "zora.co",
+    "paragraph.xyz",
+    "gamejolt.com",
+    "steemit.com",
+    "peakd.com",
+    "hive.blog",
+    "ecency.com",
+    "observablehq.com",
+    "figma.com",
+    "framer.com",
+    "glitch.com",
+    "replit.com",
     "vercel.com",
-    "hashnode.com", "producthunt.com", "retrospring.net", "lichess.org",
+    "hashnode.com",
+    "producthunt.com",
+    "retrospring.net",
+    "lichess.org",
     // link-in-bio, support and payment pages
-    "linktr.ee", "lnk.to", "lit.link", "bio.link", "beacons.ai", "carrd.co", "about.me",
-    "withkoji.com", "manylink.co", "tap.bio", "solo.to", "campsite.bio", "flow.page",
-    "patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "cash.app",
-    "pronouns.page", "pronouns.cc", "pronoun.is",
+    "linktr.ee",
+    "lnk.to",
+    "lit.link",
+    "bio.link",
+    "beacons.ai",
+    "carrd.co",
+    "about.me",
+    "withkoji.com",
+    "manylink.co",
+    "tap.bio",
+    "solo.to",
+    "campsite.bio",
+    "flow.page",
+    "patreon.com",
+    "ko-fi.com",
+    "buymeacoffee.com",
+    "paypal.me",
+    "paypal.com",
+    "cash.app",
+    "pronouns.page",
+    "pronouns.cc",
+    "pronoun.is",
     // code, packages, Q&A, research profiles
-    "github.com", "gitlab.com", "bitbucket.org", "npmjs.com", "crates.io", "pypi.org",
-    "stackoverflow.com", "stackexchange.com", "superuser.com", "serverfault.com",
-    "askubuntu.com", "quora.com", "researchgate.net", "academia.edu", "orcid.org",
-    "scratch.mit.edu", "codewars.com", "leetcode.com", "kaggle.com", "speedrun.com",
-    "trakt.tv", "kitsu.io", "myanimelist.net", "osu.ppy.sh", "archiveofourown.org", "ao3.org",
-    "credly.com", "fiverr.com", "myminifactory.com", "tenor.com", "habr.com", "pikabu.ru",
-    "hubpages.com", "teletype.in",
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "npmjs.com",
+    "crates.io",
+    "pypi.org",
+    "stackoverflow.com",
+    "stackexchange.com",
+    "superuser.com",
+    "serverfault.com",
+    "askubuntu.com",
+    "quora.com",
+    "researchgate.net",
+    "academia.edu",
+    "orcid.org",
+    "scratch.mit.edu",
+    "codewars.com",
+    "leetcode.com",
+    "kaggle.com",
+    "speedrun.com",
+    "trakt.tv",
+    "kitsu.io",
+    "myanimelist.net",
+    "osu.ppy.sh",
+    "archiveofourown.org",
+    "ao3.org",
+    "credly.com",
+    "fiverr.com",
+    "myminifactory.com",
+    "tenor.com",
+    "habr.com",
+    "pikabu.ru",
+    "hubpages.com",
+    "teletype.in",
     // chat, shorteners, big portals
-    "t.me", "telegram.me", "wa.me", "discord.gg", "discord.com", "matrix.to", "bit.ly",
-    "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "google.com", "apple.com", "amazon.com",
+    "t.me",
+    "telegram.me",
+    "wa.me",
+    "discord.gg",
+    "discord.com",
+    "matrix.to",
+    "bit.ly",
+    "goo.gl",
+    "tinyurl.com",
+    "ow.ly",
+    "buff.ly",
+    "google.com",
+    "apple.com",
+    "amazon.com",
 ];
 
 /// E-mail providers: an address there is a mailbox, never a fediverse account.
@@ -143,14 +266,28 @@ fn within(host: &str, domain: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
+/// True when `host` is one of `domains` or a subdomain of one: a look-up of each of the
+/// host's dot-suffixes (`a.b.c`, `b.c`, `c`) in the sorted list, as [`within`] would find it.
+fn within_any(host: &str, domains: &'static [&'static str], sorted: &OnceLock<Vec<&str>>) -> bool {
+    let sorted = sorted.get_or_init(|| {
+        let mut list = domains.to_vec();
+        list.sort_unstable();
+        list
+    });
+    std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, rest)| rest))
+        .any(|suffix| sorted.binary_search(&suffix).is_ok())
+}
+
 /// The host belongs to a site that does not federate (or to Bluesky itself).
 pub fn is_not_federated(host: &str) -> bool {
-    NOT_FEDERATED.iter().any(|d| within(host, d))
+    static SORTED: OnceLock<Vec<&str>> = OnceLock::new();
+    within_any(host, NOT_FEDERATED, &SORTED)
 }
 
 /// The host is an e-mail provider.
 pub fn is_mail_provider(host: &str) -> bool {
-    MAIL_PROVIDERS.iter().any(|d| within(host, d))
+    static SORTED: OnceLock<Vec<&str>> = OnceLock::new();
+    within_any(host, MAIL_PROVIDERS, &SORTED)
 }
 
 /// Either of the two above: nothing on this host is a candidate.

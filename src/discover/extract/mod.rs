@@ -284,7 +284,8 @@ fn scan_token(text: &str, token: Range<usize>, opts: &ExtractOptions, out: &mut 
 /// before the first `/`, not glued to an `@` (`@a@host.social/` is an address).
 fn link_start(text: &str, token: &Range<usize>) -> Option<(usize, bool)> {
     let part = &text[token.clone()];
-    if let Some(sep) = part.find("://") {
+    // A byte search: `str::find` with a string pattern builds a searcher per token.
+    if let Some(sep) = part.as_bytes().windows(3).position(|w| w == b"://") {
         let scheme_end = token.start + sep;
         let start = scan_left(text, token.start, scheme_end, |c| c.is_ascii_alphabetic());
         let scheme = text[start..scheme_end].to_ascii_lowercase();

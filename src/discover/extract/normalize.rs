@@ -22,7 +22,8 @@ pub struct Normalized<'a> {
     original: &'a str,
     text: String,
     /// One entry per character of `text`: its byte offset there, and the byte range of the
-    /// original character it came from.
+    /// original character it came from. Empty when `text` is the original (ASCII text, the
+    /// common case, is left as it is).
     map: Vec<(usize, usize, usize)>,
 }
 
@@ -31,6 +32,13 @@ impl<'a> Normalized<'a> {
     /// characters; that only matters for decomposed accents, which IDNA re-composes in hosts
     /// and which usernames cannot contain anyway.
     pub fn new(original: &'a str) -> Self {
+        if original.is_ascii() {
+            return Self {
+                original,
+                text: original.to_string(),
+                map: Vec::new(),
+            };
+        }
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len());
         for (start, c) in original.char_indices() {
@@ -58,9 +66,12 @@ impl<'a> Normalized<'a> {
 
     /// The text with `edits` applied (sorted, non-overlapping byte ranges of the cleaned-up
     /// text): each replacement character maps back to the whole original span it replaced.
-    pub fn rewritten(self, edits: &[Edit]) -> Self {
+    pub fn rewritten(mut self, edits: &[Edit]) -> Self {
         if edits.is_empty() {
             return self;
+        }
+        if self.is_identity() {
+            self.map = (0..self.text.len()).map(|i| (i, i, i + 1)).collect();
         }
         let mut text = String::with_capacity(self.text.len());
         let mut map = Vec::with_capacity(self.map.len());
@@ -97,6 +108,11 @@ impl<'a> Normalized<'a> {
         }
     }
 
+    /// True when the text is the original, unchanged (no map is kept).
+    fn is_identity(&self) -> bool {
+        self.map.is_empty() && !self.text.is_empty()
+    }
+
     /// The cleaned-up text.
     pub fn text(&self) -> &str {
         &self.text
@@ -105,6 +121,10 @@ impl<'a> Normalized<'a> {
     /// The original text behind a byte range of the cleaned-up text (including any invisible
     /// characters that were dropped inside it).
     pub fn original_span(&self, start: usize, end: usize) -> &'a str {
+        if self.is_identity() {
+            let end = end.min(self.original.len());
+            return self.original.get(start.min(end)..end).unwrap_or_default();
+        }
         let first = self.map.partition_point(|&(at, _, _)| at < start);
         let last = self.map.partition_point(|&(at, _, _)| at < end);
         match (

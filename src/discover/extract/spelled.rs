@@ -84,10 +84,12 @@ enum Join {
 pub fn edits(text: &str) -> Vec<Edit> {
     let mut found = Vec::new();
     defang(text, &mut found);
+    let mut before = None;
     for (at, c) in text.char_indices() {
-        if !is_user_char(c) && char_before(text, at).is_some_and(is_user_char) {
+        if !is_user_char(c) && before.is_some_and(is_user_char) {
             phrase(text, at, &mut found);
         }
+        before = Some(c);
     }
     found.sort_by_key(|e| (e.range.start, e.range.end));
     let mut kept: Vec<Edit> = Vec::new();
@@ -101,8 +103,10 @@ pub fn edits(text: &str) -> Vec<Edit> {
 
 /// Defanged links: `host[.]tld`, `host(dot)tld` between letters, `hxxp(s)://`, `[:]//`.
 fn defang(text: &str, out: &mut Vec<Edit>) {
+    let mut before: Option<char> = None;
     for (at, c) in text.char_indices() {
-        let glued_before = char_before(text, at).is_some_and(|c| c.is_alphanumeric());
+        let glued_before = before.is_some_and(char::is_alphanumeric);
+        before = Some(c);
         match c {
             '[' | '(' | '{' if glued_before => {
                 if let Some(end) = bracketed(text, at, &[".", "dot"])

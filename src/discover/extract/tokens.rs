@@ -61,8 +61,10 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         while at <= text.len() {
-            let (inside, next) = match char_at(text, at) {
+            let ascii = text.as_bytes().get(at).filter(|b| b.is_ascii());
+            let (inside, next) = match ascii.map(|&b| char::from(b)).or_else(|| char_at(text, at)) {
                 None => (false, text.len() + 1),
+                Some(c) if c.is_ascii() => (is_token_char(c), at + 1),
                 Some(c) if is_cjk(c) => {
                     let end = scan_right(text, text.len(), at, is_cjk);
                     (is_cjk_label(text, at, end), end)
