@@ -164,11 +164,7 @@ async fn read_archive(
             Relation::Blocks => (archive.blocks()?, Topic::Blocks),
             Relation::Mutes => (archive.mutes()?, Topic::Mutes),
         };
-        let mut clues = ArchiveClues::new(&ids, opts);
-        archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
-            clues.add(&tweet);
-            Ok(std::ops::ControlFlow::Continue(()))
-        })?;
+        let clues = learn_from_tweets(&archive, ArchiveClues::new(&ids, opts))?;
         Ok(FromArchive {
             ids,
             has_list: archive.holds(topic),
@@ -178,6 +174,31 @@ async fn read_archive(
     })
     .await
     .context("the archive reader stopped unexpectedly")?
+}
+
+/// Feeds the owner's tweets to `clues`. The handle extraction runs on a thread of its own,
+/// in tweet order, while this one reads the archive (and a third inflates it).
+fn learn_from_tweets(archive: &Archive, mut clues: ArchiveClues) -> anyhow::Result<ArchiveClues> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<crate::archive::Tweet>(1024);
+    std::thread::scope(|scope| {
+        let learner = scope.spawn(move || {
+            for tweet in rx {
+                clues.add(&tweet);
+            }
+            clues
+        });
+        let read = archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
+            // The learner only stops by panicking, which the join below reports.
+            let _ = tx.send(tweet);
+            Ok(std::ops::ControlFlow::Continue(()))
+        });
+        drop(tx);
+        let clues = learner
+            .join()
+            .map_err(|_| anyhow::anyhow!("the handle finder stopped unexpectedly"))?;
+        read?;
+        Ok(clues)
+    })
 }
 
 /// What to say when the list is empty. Without a following list the profile files stand for
