@@ -57,6 +57,7 @@ mod summary;
 mod text;
 mod tweet;
 mod tweets;
+mod zipdir;
 
 use std::collections::HashSet;
 use std::io::Read;

@@ -8,15 +8,16 @@
 //! swallowed. Parsing lives elsewhere (`jsfile` and the record modules).
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use zip::result::ZipError;
-use zip::{CompressionMethod, ZipArchive};
+use zip::{CompressionMethod, ZipArchive, ZipReadOptions};
 
 use super::error::{ArchiveError, Place};
 use super::posfile::PosFile;
+use super::zipdir::{self, Broken, Stored};
 
 /// Files at least this big are inflated on a second thread while the caller parses.
 const PIPELINE_MIN: u64 = 1 << 20;
@@ -40,7 +41,8 @@ pub struct Entry {
 }
 
 enum Backing {
-    Zip(ZipArchive<PosFile>),
+    /// The zip file and where each listed entry's bytes are (see `zipdir`).
+    Zip(PosFile, Vec<Stored>),
     Folder(PathBuf),
 }
 
@@ -78,15 +80,20 @@ impl Source {
         let (backing, raw) = if meta.is_dir() {
             (Backing::Folder(path.to_path_buf()), list_folder(path)?)
         } else {
-            let zip = open_zip(path)?;
-            if zip.has_duplicate_names() {
+            let (file, listed) = open_zip(path)?;
+            if let Some(name) = first_duplicate(&listed) {
                 return Err(ArchiveError::DuplicateEntry {
                     path: path.to_path_buf(),
-                    name: first_duplicate(path).unwrap_or_else(|| "alike".into()),
+                    name,
                 });
             }
-            let raw = list_zip(&zip);
-            (Backing::Zip(zip), raw)
+            let mut stored = Vec::with_capacity(listed.len());
+            let mut raw = Vec::with_capacity(listed.len());
+            for entry in listed.into_iter().filter(|e| !e.is_dir) {
+                raw.push((entry.name, entry.stored.size, stored.len()));
+                stored.push(entry.stored);
+            }
+            (Backing::Zip(file, stored), raw)
         };
         Ok(Self::from_listing(path, backing, raw))
     }
@@ -119,7 +126,7 @@ impl Source {
 
     /// True when the archive is a zip file.
     pub fn is_zip(&self) -> bool {
-        matches!(self.backing, Backing::Zip(_))
+        matches!(self.backing, Backing::Zip(..))
     }
 
     /// Every file, in storage order.
@@ -167,12 +174,10 @@ impl Source {
     {
         let place = self.place(entry);
         match &self.backing {
-            Backing::Zip(zip) => {
-                let mut zip = zip.clone();
-                let file = zip
-                    .by_index(entry.index)
-                    .map_err(|err| zip_entry_error(&place, err))?;
-                f(&mut Capped::new(file, entry.size, place))
+            Backing::Zip(file, stored) => {
+                let mut file = file.clone();
+                let zipped = open_entry(&mut file, &stored[entry.index], &place)?;
+                f(&mut Capped::new(zipped, entry.size, place))
             }
             Backing::Folder(root) => {
                 let path = root.join(self.stored_name(&entry.name));
@@ -198,21 +203,18 @@ impl Source {
                     .map_err(|source| ArchiveError::from_read(&place, source))?;
                 file.window(0, entry.size)
             }
-            Backing::Zip(zip) => {
-                let mut zip = zip.clone();
-                let file = zip
-                    .by_index(entry.index)
-                    .map_err(|err| zip_entry_error(&place, err))?;
-                let stored = file.compression() == CompressionMethod::Stored;
-                match (stored, file.data_start()) {
-                    (true, Some(start)) => {
-                        drop(file);
-                        zip.into_inner().window(start, entry.size)
-                    }
-                    _ => {
-                        let mut reader = Capped::new(file, entry.size, place.clone());
-                        return streamed_names(&mut reader, &place);
-                    }
+            Backing::Zip(zip, stored) => {
+                let at = &stored[entry.index];
+                let mut file = zip.clone();
+                let zipped = open_entry(&mut file, at, &place)?;
+                if zipped.compression() == CompressionMethod::Stored {
+                    drop(zipped);
+                    let start = zipdir::data_start(zip, at)
+                        .map_err(|source| ArchiveError::from_read(&place, source))?;
+                    zip.window(start, entry.size)
+                } else {
+                    let mut reader = Capped::new(zipped, entry.size, place.clone());
+                    return streamed_names(&mut reader, &place);
                 }
             }
         };
@@ -402,43 +404,64 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
-fn open_zip(path: &Path) -> Result<ZipArchive<PosFile>, ArchiveError> {
+/// Opens the zip at `path` and reads its directory.
+fn open_zip(path: &Path) -> Result<(PosFile, Vec<zipdir::Listed>), ArchiveError> {
     let file = PosFile::open(path).map_err(|source| ArchiveError::Unreadable {
         path: path.to_path_buf(),
         source,
     })?;
     let starts_like_zip = file.starts_with(b"PK").unwrap_or(false);
-    ZipArchive::new(file).map_err(|err| match err {
-        ZipError::Io(source) if source.kind() != io::ErrorKind::UnexpectedEof => {
-            ArchiveError::Unreadable {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-        _ if !starts_like_zip => ArchiveError::NotAZip {
+    match zipdir::read(&file) {
+        Ok(listed) => Ok((file, listed)),
+        Err(Broken::Io(source)) => Err(ArchiveError::Unreadable {
             path: path.to_path_buf(),
-        },
-        other => ArchiveError::CorruptZip {
+            source,
+        }),
+        Err(_) if !starts_like_zip => Err(ArchiveError::NotAZip {
             path: path.to_path_buf(),
-            detail: describe_zip_error(&other),
-        },
-    })
+        }),
+        Err(Broken::Invalid(why)) => Err(ArchiveError::CorruptZip {
+            path: path.to_path_buf(),
+            detail: format!("it is cut off or its directory is broken: {why}"),
+        }),
+        Err(Broken::NoEnd) => Err(ArchiveError::CorruptZip {
+            path: path.to_path_buf(),
+            detail: "it is cut off or its directory is broken".into(),
+        }),
+    }
 }
 
-/// The first name that two entries of the zip at `path` share. The zip reader keeps only the
-/// last of them, so this reads the local headers in order (slow, but only to word an error).
-fn first_duplicate(path: &Path) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut reader = io::BufReader::new(file);
-    let mut seen = std::collections::HashSet::new();
-    while let Ok(Some(mut entry)) = zip::read::read_zipfile_from_stream(&mut reader) {
-        let name = String::from_utf8_lossy(entry.name_raw()).replace('\\', "/");
-        if !entry.is_dir() && !seen.insert(name.clone()) {
-            return Some(name);
-        }
-        io::copy(&mut entry, &mut io::sink()).ok()?;
-    }
-    None
+/// The first file name (in directory order) that two entries share.
+fn first_duplicate(listed: &[zipdir::Listed]) -> Option<String> {
+    let mut order: Vec<usize> = (0..listed.len()).filter(|&i| !listed[i].is_dir).collect();
+    order.sort_by(|&a, &b| listed[a].name.cmp(&listed[b].name).then(a.cmp(&b)));
+    order
+        .windows(2)
+        .filter(|pair| listed[pair[0]].name == listed[pair[1]].name)
+        .map(|pair| pair[1])
+        .min()
+        .map(|i| listed[i].name.clone())
+}
+
+/// Opens one entry of the zip in `file` at its local header, with the directory's sizes and
+/// checksum imposed.
+fn open_entry<'f>(
+    file: &'f mut PosFile,
+    stored: &Stored,
+    place: &Place,
+) -> Result<zip::read::ZipFile<'f, PosFile>, ArchiveError> {
+    file.seek(SeekFrom::Start(stored.header_start))
+        .map_err(|source| ArchiveError::from_read(place, source))?;
+    let options = ZipReadOptions::new()
+        .override_compressed_size(stored.compressed)
+        .override_uncompressed_size(stored.size)
+        .override_crc(stored.crc);
+    zip::read::read_zipfile_from_stream_with_options(file, options)
+        .map_err(|err| zip_entry_error(place, err))?
+        .ok_or_else(|| ArchiveError::Damaged {
+            place: place.clone(),
+            detail: "its local header is missing".into(),
+        })
 }
 
 /// Reads a zip from a stream, local header by local header, keeping only the names.
