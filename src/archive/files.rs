@@ -249,7 +249,7 @@ fn by_name(source: &Source, stems: &[&str]) -> Vec<Part> {
         let mut found: Vec<(u32, String)> = source
             .entries()
             .iter()
-            .filter_map(|e| part_number(&e.name, stem).map(|n| (n, e.name.clone())))
+            .filter_map(|e| part_number(&e.name, stem).map(|n| (n, e.name.to_string())))
             .collect();
         if !found.is_empty() {
             found.sort();

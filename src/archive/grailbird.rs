@@ -64,9 +64,9 @@ pub fn parts(source: &Source) -> (Vec<Part>, Vec<String>) {
         })
         .collect();
     for entry in source.entries().iter().filter(|e| is_month_file(&e.name)) {
-        if !parts.iter().any(|p| p.name == entry.name) {
+        if !parts.iter().any(|p| *p.name == *entry.name) {
             parts.push(Part {
-                name: entry.name.clone(),
+                name: entry.name.to_string(),
                 present: true,
                 expected: None,
             });

@@ -586,7 +586,7 @@ impl Archive {
                 .as_ref()
                 .map(|a| a.id.as_str())
                 .filter(|id| !id.is_empty());
-            let names = self.source.entries().iter().map(|e| e.name.as_str());
+            let names = self.source.entries().iter().map(|e| &*e.name);
             record?.into_profile(id, &dirs, names)
         };
         (!profile.is_empty()).then_some(profile)
@@ -794,7 +794,7 @@ fn media_index(
                     let file = n.rsplit('/').next().unwrap_or(n);
                     format!("{}/{file}", entry.name)
                 }));
-                dirs.push(entry.name.clone());
+                dirs.push(entry.name.to_string());
             }
             Err(err) => warnings.push(err.warning("its media files are not counted")),
         }
@@ -806,7 +806,7 @@ fn media_index(
         .filter(in_dirs)
         .filter(|e| !is_zip(e));
     let names = files
-        .map(|e| e.name.as_str())
+        .map(|e| &*e.name)
         .chain(nested.iter().map(String::as_str));
     MediaIndex::new(&dirs, names)
 }

@@ -1,8 +1,8 @@
 //! Reading the records of one data type, whatever the file's size or state.
 //!
-//! Big files are streamed record by record (see `jsfile`); small files (under 1 MB: account,
-//! profile, lists, most relation files) are read whole, parsed strictly, and if that fails,
-//! parsed again leniently (a hand-edited JavaScript object literal), with a warning. Records
+//! Every file is streamed record by record (see `jsfile`). A small file (under 1 MB: account,
+//! profile, lists, most relation files) that is not valid JSON is then read whole and parsed
+//! again leniently (a hand-edited JavaScript object literal), with a warning. Records
 //! may be wrapped (`{"following": {…}}`) or bare.
 
 use std::collections::BTreeMap;
@@ -40,6 +40,29 @@ where
 {
     let place = source.place(entry);
     if entry.size <= SMALL {
+        // A valid file is streamed like a big one (its whole JSON tree would take several
+        // times its size); only one that is not valid JSON is read whole, leniently.
+        let mut records = Vec::new();
+        let strict = source.with_stream::<_, ArchiveError>(entry, |reader| {
+            stream(reader, &place, key, &mut |record: T| {
+                records.push(record);
+                Ok::<_, ArchiveError>(ControlFlow::Continue(()))
+            })
+        });
+        if strict.is_ok() {
+            let mut count = 0;
+            for record in records {
+                count += 1;
+                if f(record)?.is_break() {
+                    break;
+                }
+            }
+            return Ok(Outcome {
+                count,
+                warning: None,
+            });
+        }
+        drop(records);
         let (values, warning) = source.with_reader::<_, ArchiveError>(entry, |reader| {
             let text = jsfile::read_small(reader, &place)?;
             parse_small(&text, &place)

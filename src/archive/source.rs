@@ -34,10 +34,10 @@ const MAX_DEPTH: usize = 6;
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// The name relative to the archive root, with `/` separators (`data/tweets.js`).
-    pub name: String,
+    pub name: Box<str>,
     /// The declared (zip) or current (folder) size in bytes.
     pub size: u64,
-    index: usize,
+    index: u32,
 }
 
 enum Backing {
@@ -52,7 +52,7 @@ pub struct Source {
     backing: Backing,
     entries: Vec<Entry>,
     /// Positions in `entries`, sorted by name, one per name (the last entry of a name wins).
-    by_name: Vec<usize>,
+    by_name: Vec<u32>,
     root: Root,
 }
 
@@ -80,18 +80,12 @@ impl Source {
         let (backing, raw) = if meta.is_dir() {
             (Backing::Folder(path.to_path_buf()), list_folder(path)?)
         } else {
-            let (file, listed) = open_zip(path)?;
-            if let Some(name) = first_duplicate(&listed) {
+            let (file, raw, stored) = open_zip(path)?;
+            if let Some(name) = first_duplicate(&raw) {
                 return Err(ArchiveError::DuplicateEntry {
                     path: path.to_path_buf(),
                     name,
                 });
-            }
-            let mut stored = Vec::with_capacity(listed.len());
-            let mut raw = Vec::with_capacity(listed.len());
-            for entry in listed.into_iter().filter(|e| !e.is_dir) {
-                raw.push((entry.name, entry.stored.size, stored.len()));
-                stored.push(entry.stored);
             }
             (Backing::Zip(file, stored), raw)
         };
@@ -105,7 +99,8 @@ impl Source {
         let entries: Vec<Entry> = raw
             .into_iter()
             .filter_map(|(stored, size, index)| {
-                let name = root.relative(stored)?;
+                let name = root.relative(stored)?.into_boxed_str();
+                let index = u32::try_from(index).ok()?;
                 Some(Entry { name, size, index })
             })
             .collect();
@@ -138,9 +133,9 @@ impl Source {
     pub fn find(&self, name: &str) -> Option<&Entry> {
         let at = self
             .by_name
-            .partition_point(|&i| self.entries[i].name.as_str() < name);
-        let &i = self.by_name.get(at)?;
-        (self.entries[i].name == name).then(|| &self.entries[i])
+            .partition_point(|&i| &*self.entries[i as usize].name < name);
+        let i = *self.by_name.get(at)? as usize;
+        (&*self.entries[i].name == name).then(|| &self.entries[i])
     }
 
     /// Where `entry` is, for messages.
@@ -176,7 +171,7 @@ impl Source {
         match &self.backing {
             Backing::Zip(file, stored) => {
                 let mut file = file.clone();
-                let zipped = open_entry(&mut file, &stored[entry.index], &place)?;
+                let zipped = open_entry(&mut file, &stored[entry.index as usize], &place)?;
                 f(&mut Capped::new(zipped, entry.size, place))
             }
             Backing::Folder(root) => {
@@ -204,7 +199,7 @@ impl Source {
                 file.window(0, entry.size)
             }
             Backing::Zip(zip, stored) => {
-                let at = &stored[entry.index];
+                let at = &stored[entry.index as usize];
                 let mut file = zip.clone();
                 let zipped = open_entry(&mut file, at, &place)?;
                 if zipped.compression() == CompressionMethod::Stored {
@@ -404,15 +399,29 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
-/// Opens the zip at `path` and reads its directory.
-fn open_zip(path: &Path) -> Result<(PosFile, Vec<zipdir::Listed>), ArchiveError> {
+/// A zip's files (name, size, position in the second list) and where their bytes are.
+type ZipListing = (PosFile, Vec<(String, u64, usize)>, Vec<Stored>);
+
+/// Opens the zip at `path` and reads its directory (folders left out).
+fn open_zip(path: &Path) -> Result<ZipListing, ArchiveError> {
     let file = PosFile::open(path).map_err(|source| ArchiveError::Unreadable {
         path: path.to_path_buf(),
         source,
     })?;
     let starts_like_zip = file.starts_with(b"PK").unwrap_or(false);
-    match zipdir::read(&file) {
-        Ok(listed) => Ok((file, listed)),
+    let (mut raw, mut stored) = (Vec::new(), Vec::new());
+    let read = zipdir::read(&file, |entry| {
+        if !entry.is_dir {
+            raw.push((entry.name, entry.stored.size, stored.len()));
+            stored.push(entry.stored);
+        }
+    });
+    match read {
+        Ok(_) => {
+            raw.shrink_to_fit();
+            stored.shrink_to_fit();
+            Ok((file, raw, stored))
+        }
         Err(Broken::Io(source)) => Err(ArchiveError::Unreadable {
             path: path.to_path_buf(),
             source,
@@ -431,16 +440,17 @@ fn open_zip(path: &Path) -> Result<(PosFile, Vec<zipdir::Listed>), ArchiveError>
     }
 }
 
-/// The first file name (in directory order) that two entries share.
-fn first_duplicate(listed: &[zipdir::Listed]) -> Option<String> {
-    let mut order: Vec<usize> = (0..listed.len()).filter(|&i| !listed[i].is_dir).collect();
-    order.sort_by(|&a, &b| listed[a].name.cmp(&listed[b].name).then(a.cmp(&b)));
+/// The first file name (in directory order) that two files share.
+fn first_duplicate(raw: &[(String, u64, usize)]) -> Option<String> {
+    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
+    let name = |i: u32| raw[i as usize].0.as_str();
+    order.sort_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
     order
         .windows(2)
-        .filter(|pair| listed[pair[0]].name == listed[pair[1]].name)
+        .filter(|pair| name(pair[0]) == name(pair[1]))
         .map(|pair| pair[1])
         .min()
-        .map(|i| listed[i].name.clone())
+        .map(|i| name(i).to_string())
 }
 
 /// Opens one entry of the zip in `file` at its local header, with the directory's sizes and
@@ -583,10 +593,11 @@ impl Root {
 
 /// The positions of `entries` sorted by name, one per name: of entries that share a name
 /// (zip names that differ only in `\` and `/`), the last, as a map built in order keeps.
-fn sorted_by_name(entries: &[Entry]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|&a, &b| entries[a].name.cmp(&entries[b].name).then(b.cmp(&a)));
-    order.dedup_by(|later, kept| entries[*later].name == entries[*kept].name);
+fn sorted_by_name(entries: &[Entry]) -> Vec<u32> {
+    let name = |i: u32| &entries[i as usize].name;
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+    order.sort_by(|&a, &b| name(a).cmp(name(b)).then(b.cmp(&a)));
+    order.dedup_by(|later, kept| name(*later) == name(*kept));
     order.shrink_to_fit();
     order
 }

@@ -78,22 +78,29 @@ struct Directory {
     offset: u64,
 }
 
-/// Reads the central directory of the zip in `file`.
-pub fn read(file: &PosFile) -> Result<Vec<Listed>, Broken> {
+/// Reads the central directory of the zip in `file`, handing each entry to `each` as it is
+/// read (no list of the whole directory is held here). Returns the number of entries.
+pub fn read(file: &PosFile, mut each: impl FnMut(Listed)) -> Result<u64, Broken> {
     let mut file = file.clone();
     let len = file.seek(SeekFrom::End(0))?;
     let dir = directory(&mut file, len)?;
     file.seek(SeekFrom::Start(dir.start))?;
     let mut reader = BufReader::with_capacity(64 * 1024, file.take(dir.size));
-    let cap = usize::try_from(dir.entries.min(1 << 20)).unwrap_or(0);
-    let mut out = Vec::with_capacity(cap);
     for _ in 0..dir.entries {
         let listed = header(&mut reader, &dir)?;
         if listed.stored.header_start >= dir.start {
             return Err(Broken::Invalid("an entry starts inside the directory"));
         }
-        out.push(listed);
+        each(listed);
     }
+    Ok(dir.entries)
+}
+
+/// Every entry of the directory, in order (for tests and small zips).
+#[cfg(test)]
+pub fn list(file: &PosFile) -> Result<Vec<Listed>, Broken> {
+    let mut out = Vec::new();
+    read(file, |listed| out.push(listed))?;
     Ok(out)
 }
 
