@@ -179,19 +179,25 @@ async fn read_archive(
 /// Feeds the owner's tweets to `clues`. The handle extraction runs on a thread of its own,
 /// in tweet order, while this one reads the archive (and a third inflates it).
 fn learn_from_tweets(archive: &Archive, mut clues: ArchiveClues) -> anyhow::Result<ArchiveClues> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<crate::archive::Tweet>(1024);
+    const BATCH: usize = 64;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::archive::Tweet>>(32);
     std::thread::scope(|scope| {
         let learner = scope.spawn(move || {
-            for tweet in rx {
+            for tweet in rx.into_iter().flatten() {
                 clues.add(&tweet);
             }
             clues
         });
+        let mut batch = Vec::with_capacity(BATCH);
         let read = archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
-            // The learner only stops by panicking, which the join below reports.
-            let _ = tx.send(tweet);
+            batch.push(tweet);
+            if batch.len() == BATCH {
+                // The learner only stops by panicking, which the join below reports.
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
             Ok(std::ops::ControlFlow::Continue(()))
         });
+        let _ = tx.send(batch);
         drop(tx);
         let clues = learner
             .join()

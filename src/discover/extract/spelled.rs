@@ -206,6 +206,13 @@ fn lead(text: &str, start: usize) -> Option<Lead> {
 /// The joiner starting at byte `at` (right after a name), and where the host starts.
 fn joiner(text: &str, at: usize) -> Option<(Join, usize)> {
     let from = scan_right(text, text.len(), at, is_space);
+    // Every joiner below starts with one of these (most words are followed by none).
+    if !matches!(
+        char_at(text, from),
+        Some('(' | '[' | '{' | '<' | 'a' | 'A' | '@')
+    ) {
+        return None;
+    }
     let spaced_before = from > at;
     if let Some(end) = bracketed(text, from, AT_WORDS) {
         return Some((Join::Bracketed, scan_right(text, text.len(), end, is_space)));

@@ -10,6 +10,7 @@
 use std::ops::Range;
 
 /// True for characters a token may contain: what handles and URLs are made of.
+#[inline]
 pub fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
@@ -20,17 +21,20 @@ pub fn is_token_char(c: char) -> bool {
 }
 
 /// True for characters of a username: Mastodon's `[a-z0-9_.-]` (case-insensitive).
+#[inline]
 pub fn is_user_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
 }
 
 /// True for characters of a host name, IDN letters included.
+#[inline]
 pub fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-') || is_foreign_letter(c)
 }
 
 /// True for characters of a host name *inside a token*: there, CJK script can only be a
 /// host label, since [`tokens`] keeps no other CJK run.
+#[inline]
 pub fn is_host_char_in_token(c: char) -> bool {
     is_host_char(c) || is_cjk(c)
 }
@@ -39,11 +43,13 @@ pub fn is_host_char_in_token(c: char) -> bool {
 /// scripts are excluded on purpose: in bios they are glued to handles without spaces
 /// ("連絡は@kana@pawoo.netまで"), while CJK domain names are rare on the fediverse and still
 /// work in their punycode form.
+#[inline]
 fn is_foreign_letter(c: char) -> bool {
     !c.is_ascii() && c.is_alphanumeric() && !is_cjk(c)
 }
 
 /// Han, kana, Hangul and their compatibility blocks.
+#[inline]
 pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'
@@ -97,16 +103,19 @@ fn is_cjk_label(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// The character just before byte `at` in `text`, if any.
+#[inline]
 pub fn char_before(text: &str, at: usize) -> Option<char> {
     text[..at].chars().next_back()
 }
 
 /// The character starting at byte `at` in `text`, if any.
+#[inline]
 pub fn char_at(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next()
 }
 
 /// Moves `at` left while the character before it satisfies `keep`, stopping at `floor`.
+#[inline]
 pub fn scan_left(text: &str, floor: usize, mut at: usize, keep: impl Fn(char) -> bool) -> usize {
     while at > floor {
         match char_before(text, at) {
@@ -118,6 +127,7 @@ pub fn scan_left(text: &str, floor: usize, mut at: usize, keep: impl Fn(char) ->
 }
 
 /// Moves `at` right while the character at it satisfies `keep`, stopping at `ceiling`.
+#[inline]
 pub fn scan_right(text: &str, ceiling: usize, mut at: usize, keep: impl Fn(char) -> bool) -> usize {
     while at < ceiling {
         match char_at(text, at) {
