@@ -156,6 +156,10 @@ impl<'a> Cur<'a> {
         let start = self.i;
         let mut j = start;
         let mut escaped = false;
+        // serde_json refuses a lone surrogate where it stands (in a string it decodes), so
+        // a string cut after a surrogate escape is left to it rather than called unfinished.
+        let mut surrogate = false;
+        let cut = |surrogate: bool| if surrogate { Halt::Unsure } else { Halt::More };
         loop {
             while j + 8 <= b.len() {
                 let hit = stops(word(b, j));
@@ -166,7 +170,7 @@ impl<'a> Cur<'a> {
                 j += 8;
             }
             match b.get(j) {
-                None => return Err(Halt::More),
+                None => return Err(cut(surrogate)),
                 Some(b'"') => {
                     self.i = j + 1;
                     return Ok(Span {
@@ -177,7 +181,12 @@ impl<'a> Cur<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    j += escape_len(&b[j + 1..])?;
+                    let len = escape_len(&b[j + 1..]).map_err(|halt| match halt {
+                        Halt::More => cut(surrogate),
+                        Halt::Unsure => Halt::Unsure,
+                    })?;
+                    surrogate |= len == 6 && is_surrogate(&b[j + 2..j + 6]);
+                    j += len;
                 }
                 Some(&c) if c < 0x20 => return Err(Halt::Unsure),
                 Some(_) => j += 1,
@@ -344,7 +353,9 @@ impl<'a> Cur<'a> {
         loop {
             self.eat(b'"')?;
             let key = self.string()?;
-            self.eat(b':')?;
+            // serde_json may have refused the key already (a lone surrogate escape).
+            self.eat(b':')
+                .map_err(|halt| if key.escaped { Halt::Unsure } else { halt })?;
             let b = self.b;
             field(self, (!key.escaped).then(|| &b[key.start..key.end]))?;
             match self.ws()? {
@@ -717,6 +728,14 @@ fn escape_len(rest: &[u8]) -> Res<usize> {
         },
         Some(_) => Err(Halt::Unsure),
     }
+}
+
+/// Whether the four hex digits of a `\u` escape are a UTF-16 surrogate (D800 to DFFF).
+fn is_surrogate(hex: &[u8]) -> bool {
+    matches!(
+        hex,
+        [b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F', ..]
+    )
 }
 
 /// The index after a run of digits from `j`.

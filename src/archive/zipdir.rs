@@ -26,8 +26,8 @@ pub struct Stored {
     pub crc: u32,
 }
 
-/// One entry of the directory: its name as stored (lossy UTF-8, `\` made `/`), whether it is a
-/// folder, and where its bytes are.
+/// One entry of the directory: its name as stored (or as its Unicode Path field gives it;
+/// lossy UTF-8, `\` made `/`), whether it is a folder, and where its bytes are.
 #[derive(Debug)]
 pub struct Listed {
     pub name: String,
@@ -228,9 +228,10 @@ fn header(reader: &mut impl Read, dir: &Directory) -> Result<Listed, Broken> {
         .offset
         .checked_add(dir.offset)
         .ok_or(Broken::Invalid("an entry's offset is out of range"))?;
+    let name = unicode_path(&extra, &name).unwrap_or(&name);
     let is_dir = matches!(name.last(), Some(b'/' | b'\\'));
     Ok(Listed {
-        name: String::from_utf8_lossy(&name).replace('\\', "/"),
+        name: String::from_utf8_lossy(name).replace('\\', "/"),
         is_dir,
         stored: Stored {
             header_start: wide.offset,
@@ -291,6 +292,30 @@ fn zip64_field(mut extra: &[u8]) -> Option<&[u8]> {
     None
 }
 
+/// The UTF-8 name of an Info-ZIP Unicode Path extra field (id 0x7075: a version byte, the
+/// CRC-32 of the stored name, the name), which stands in for the stored name when its
+/// checksum matches, as the `zip` crate reads it (WinZip and others store a legacy name).
+fn unicode_path<'e>(mut extra: &'e [u8], stored: &[u8]) -> Option<&'e [u8]> {
+    let mut found = None;
+    while extra.len() >= 4 {
+        let (Some(id), Some(len)) = (u16_at(extra, 0), u16_at(extra, 2)) else {
+            break;
+        };
+        let Some(data) = extra.get(4..4 + usize::from(len)) else {
+            break;
+        };
+        if id == 0x7075
+            && data.len() >= 5
+            && u32_at(data, 1) == Some(crc32(stored))
+            && std::str::from_utf8(&data[5..]).is_ok()
+        {
+            found = Some(&data[5..]);
+        }
+        extra = &extra[4 + usize::from(len)..];
+    }
+    found
+}
+
 /// Where an entry's data starts: after its local header's name and extra field.
 pub fn data_start(file: &PosFile, stored: &Stored) -> io::Result<u64> {
     let mut file = file.clone();
@@ -300,6 +325,15 @@ pub fn data_start(file: &PosFile, stored: &Stored) -> io::Result<u64> {
     let lens =
         u64::from(u16_at(&local, 26).unwrap_or(0)) + u64::from(u16_at(&local, 28).unwrap_or(0));
     Ok(stored.header_start + 30 + lens)
+}
+
+/// The CRC-32 of `bytes` (the zip checksum), for the few bytes of a name.
+fn crc32(bytes: &[u8]) -> u32 {
+    !bytes.iter().fold(!0u32, |crc, &byte| {
+        (0..8).fold(crc ^ u32::from(byte), |c, _| {
+            (c >> 1) ^ (0xEDB8_8320 & 0u32.wrapping_sub(c & 1))
+        })
+    })
 }
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {

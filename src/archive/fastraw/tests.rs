@@ -158,6 +158,23 @@ fn what_it_does_not_handle_goes_to_serde_json() {
 }
 
 #[test]
+fn a_record_cut_after_a_lone_surrogate_is_left_to_serde_json() {
+    // serde_json refuses a lone surrogate escape where it stands, not at the input's end.
+    for cut in [
+        r#"{"tweet":{"full_text":"\udc00abc"#,
+        r#"{"tweet":{"full_text":"\ud800x"#,
+        r#"{"tweet":{"full_text":"\udc00\u12"#,
+        r#"{"tweet":{"text":"ok","\uDC00abc"#,
+        r#"{"tweet":{"text":"ok","\uDC00abc""#,
+        "{\"tweet\":{\"x\\ud800\" ",
+        "{\"tweet\":{\"id\":\"1\",\"id\" ",
+        "{\"tweet\":{\"id\":\"1\",\"id\"\n",
+    ] {
+        agree(cut, true);
+    }
+}
+
+#[test]
 fn every_cut_of_a_record_needs_more() {
     for cut in 0..RICH.len() {
         let Some(head) = RICH.get(..cut) else {

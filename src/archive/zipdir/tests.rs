@@ -111,3 +111,30 @@ fn cut_or_garbled_zips_are_errors_never_panics() {
     let (_dir, file) = file_of(b"not a zip at all", "n.zip");
     assert!(matches!(list(&file), Err(Broken::NoEnd)));
 }
+
+#[test]
+fn an_info_zip_unicode_path_names_the_entry_as_the_crate_does() {
+    // WinZip and others store a legacy name (here `é` in code page 437) and the UTF-8 one in
+    // extra field 0x7075, with the checksum of the legacy name.
+    let legacy = b"data/caf\x82.txt";
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (placeholder, crc) in [("data/cafe.txt", crc32(legacy)), ("data/cafu.txt", 7)] {
+        let mut field = vec![1];
+        field.extend_from_slice(&crc.to_le_bytes());
+        field.extend_from_slice("data/café.txt".as_bytes());
+        let mut options = zip::write::FullFileOptions::default();
+        options.add_extra_field(0x7075, field, false).unwrap();
+        writer.start_file(placeholder, options).unwrap();
+        writer.write_all(b"[]").unwrap();
+    }
+    let mut bytes = writer.finish().unwrap().into_inner();
+    for i in 0..bytes.len() - legacy.len() {
+        if &bytes[i..i + legacy.len()] == b"data/cafe.txt" {
+            bytes[i..i + legacy.len()].copy_from_slice(legacy);
+        }
+    }
+    assert_eq!(same_as_the_crate(&bytes), 2);
+    let (_dir, file) = file_of(&bytes, "u.zip");
+    let names: Vec<String> = read(&file).unwrap().into_iter().map(|l| l.name).collect();
+    assert_eq!(names, ["data/café.txt", "data/cafu.txt"]);
+}
