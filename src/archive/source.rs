@@ -453,8 +453,8 @@ fn first_duplicate(raw: &[(String, u64, usize)]) -> Option<String> {
         .map(|i| name(i).to_string())
 }
 
-/// Opens one entry of the zip in `file` at its local header, with the directory's sizes and
-/// checksum imposed.
+/// Opens one entry of the zip in `file` at its local header, with the directory's checksum
+/// and sizes imposed as far as the zip crate allows (see `zipdir`).
 fn open_entry<'f>(
     file: &'f mut PosFile,
     stored: &Stored,

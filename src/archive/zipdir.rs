@@ -5,8 +5,10 @@
 //! stream (end record, ZIP64 records, one header at a time) and keeps only what opening an
 //! entry needs: where its local header is, its sizes and checksum (32 bytes), and its name.
 //! The entry's bytes are then read by the `zip` crate from its local header, with the
-//! directory's sizes and checksum imposed (so entries written with data descriptors work, and
-//! a local header cannot claim more than the directory does).
+//! directory's checksum and uncompressed size imposed, and its compressed size where the local
+//! header leaves it out (entries written with data descriptors). A local header that disagrees
+//! with the directory otherwise is read as it says, and whatever does not then match (more
+//! bytes than the directory declared, a short deflate stream, a wrong checksum) is an error.
 //!
 //! Everything read is checked against the file: counts against the directory's size, offsets
 //! against the file's length, and a ZIP64 record against its locator. Anything that does not

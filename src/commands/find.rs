@@ -192,8 +192,11 @@ fn learn_from_tweets(archive: &Archive, mut clues: ArchiveClues) -> anyhow::Resu
         let read = archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
             batch.push(tweet);
             if batch.len() == BATCH {
-                // The learner only stops by panicking, which the join below reports.
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // The learner only hangs up by panicking, which the join below reports.
+                if tx.send(full).is_err() {
+                    return Ok(std::ops::ControlFlow::Break(()));
+                }
             }
             Ok(std::ops::ControlFlow::Continue(()))
         });

@@ -135,6 +135,6 @@ fn an_info_zip_unicode_path_names_the_entry_as_the_crate_does() {
     }
     assert_eq!(same_as_the_crate(&bytes), 2);
     let (_dir, file) = file_of(&bytes, "u.zip");
-    let names: Vec<String> = read(&file).unwrap().into_iter().map(|l| l.name).collect();
+    let names: Vec<String> = list(&file).unwrap().into_iter().map(|l| l.name).collect();
     assert_eq!(names, ["data/café.txt", "data/cafu.txt"]);
 }
