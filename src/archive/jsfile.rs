@@ -4,13 +4,15 @@
 //! A file looks like `window.YTD.tweets.part0 = [ {…}, {…} ]` (or `Grailbird.data.tweets_2015_01 =`
 //! then a newline, or `var tweet_index =  [`, with or without a final `;`). The prefix is cut
 //! at the first `=` that comes before any `[` or `{`. Records are then parsed straight out of a
-//! sliding buffer with `serde_json`: each record is deserialised where it lies (strings borrow
-//! from the buffer when they hold no escapes), and when a record runs past the buffer's end the
-//! buffer is refilled and the record parsed again. Memory stays at one buffer (256 KB, grown
-//! only for a record bigger than that) whatever the file's size.
+//! sliding buffer by the caller's parser (`serde_json`, or `fastraw` for tweets): each record
+//! is read where it lies (strings borrow from the buffer when they hold no escapes), and when a
+//! record runs past the buffer's end the buffer is refilled and the record parsed again.
+//! Memory stays at one buffer (256 KB, grown only for a record bigger than that) whatever the
+//! file's size.
 //!
-//! Everything is checked as it streams: UTF-8, truncation (a file that ends inside a record or
-//! before its closing `]`), and records that are not JSON, each reported with the byte offset.
+//! Everything is checked as it streams: UTF-8 (once per byte, for each buffer before its
+//! records are handed out as text), truncation (a file that ends inside a record or before its
+//! closing `]`), and records that are not JSON, each reported with the byte offset.
 
 use std::io::Read;
 
