@@ -5,7 +5,9 @@
 //! `target/bench-archive/`, then measures, with `/usr/bin/time`, the wall time and peak
 //! memory of `fedimigrate inspect` (release build) against the decompression floor: inflating
 //! the same tweet entries with the same inflater (the `zip` crate with zlib-rs, as fedimigrate
-//! reads them), in one thread, parsing nothing. `unzip -p ARCHIVE 'data/tweets*.js'` is shown
+//! reads them), in one thread, parsing nothing. Up to 1,000,000 tweets it also times the
+//! library reading the tweet records of `data/tweets.js` from memory on one thread, the rate
+//! `inspect`'s parsing thread has to match. `unzip -p ARCHIVE 'data/tweets*.js'` is shown
 //! too, for reference (its zlib is slower, so it is no bar). Then, up to 1,000,000 tweets,
 //! `fedimigrate find --offline` with a profiles file for the 5,000 follows (every tweet is
 //! scanned for names and handles, every profile for handles) against `inspect`. Each command
@@ -163,6 +165,10 @@ fn report(archive: &Path, tweets: usize) {
         tweet_bytes / 1_000_000
     );
     let floor = inflate_floor(archive);
+    // The whole file is held in memory for this: only for the smaller archives.
+    let parse = (tweets <= 1_000_000)
+        .then(|| parse_in_memory(archive))
+        .flatten();
     let base = best_of(3, &unzip);
     let ours = best_of(3, &inspect);
     println!("inflate tweets*.js (zip + zlib-rs, one thread, no parsing) : {floor:.2} s");
@@ -176,6 +182,25 @@ fn report(archive: &Path, tweets: usize) {
         ours.0,
         ours.1 / 1024
     );
+    if let Some((bytes, secs)) = parse {
+        let inflate_rate = tweet_bytes as f64 / floor.max(0.001) / 1e9;
+        let parse_rate = bytes as f64 / secs.max(0.001) / 1e9;
+        println!(
+            "tweet records read in memory (data/tweets.js, one thread) : {parse_rate:.2} GB/s vs inflating {inflate_rate:.2} GB/s"
+        );
+        table_row(
+            &format!(
+                "reading tweet records from memory (`data/tweets.js`, {} MB, one thread: parse, normalise) vs inflating",
+                bytes / 1_000_000
+            ),
+            &format!(
+                "**{parse_rate:.2} GB/s** vs {inflate_rate:.2} GB/s = {:.2}×",
+                inflate_rate / parse_rate.max(0.001)
+            ),
+            "as fast as inflating (so that `inspect` can be within 1.1×)",
+            &format!("`cargo bench --bench archive -- {tweets}`"),
+        );
+    }
     let ratio = ours.0 / floor.max(0.001);
     println!("ratio inspect / inflate floor   : {ratio:.2}");
     println!(
@@ -249,6 +274,37 @@ fn inflate_floor(archive: &Path) -> f64 {
         }
     }
     best
+}
+
+/// Reads `data/tweets.js` into memory, then times reading its tweets from there (the
+/// library's own reader: records parsed and normalised, one thread), best of three.
+/// Returns the file's size and the time.
+fn parse_in_memory(archive: &Path) -> Option<(u64, f64)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(archive).ok()?).ok()?;
+    let mut text = Vec::new();
+    zip.by_name("data/tweets.js")
+        .ok()?
+        .read_to_end(&mut text)
+        .ok()?;
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut reader = text.as_slice();
+        let read = fedimigrate::archive::tweets_of_file::<fedimigrate::archive::ArchiveError>(
+            &mut reader,
+            "bench.zip",
+            |tweet| {
+                std::hint::black_box(tweet);
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
+        );
+        if let Err(err) = read {
+            eprintln!("cannot read data/tweets.js: {err}");
+            return None;
+        }
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    Some((text.len() as u64, best))
 }
 
 fn inflate_tweets(archive: &Path) -> std::io::Result<u64> {
