@@ -81,18 +81,18 @@ impl Source {
             (Backing::Folder(path.to_path_buf()), list_folder(path)?)
         } else {
             let (file, raw, stored) = open_zip(path)?;
-            if let Some(name) = first_duplicate(&raw) {
-                return Err(ArchiveError::DuplicateEntry {
-                    path: path.to_path_buf(),
-                    name,
-                });
-            }
             (Backing::Zip(file, stored), raw)
         };
-        Ok(Self::from_listing(path, backing, raw))
+        Self::from_listing(path, backing, raw)
     }
 
-    fn from_listing(path: &Path, backing: Backing, raw: Vec<(String, u64, usize)>) -> Self {
+    /// The source over a listing; two files of the same name are an error (the reader would
+    /// have to drop one).
+    fn from_listing(
+        path: &Path,
+        backing: Backing,
+        raw: Vec<(String, u64, usize)>,
+    ) -> Result<Self, ArchiveError> {
         let names: Vec<&str> = raw.iter().map(|(name, _, _)| name.as_str()).collect();
         let root = find_root(&names);
         drop(names);
@@ -104,13 +104,20 @@ impl Source {
                 Some(Entry { name, size, index })
             })
             .collect();
-        let by_name = sorted_by_name(&entries);
-        Self {
+        let (by_name, duplicate) = sorted_by_name(&entries);
+        let source = Self {
             path: path.to_path_buf(),
             backing,
             entries,
             by_name,
             root,
+        };
+        match duplicate {
+            Some(i) => Err(ArchiveError::DuplicateEntry {
+                path: path.to_path_buf(),
+                name: source.stored_name(&source.entries[i as usize].name),
+            }),
+            None => Ok(source),
         }
     }
 
@@ -440,19 +447,6 @@ fn open_zip(path: &Path) -> Result<ZipListing, ArchiveError> {
     }
 }
 
-/// The first file name (in directory order) that two files share.
-fn first_duplicate(raw: &[(String, u64, usize)]) -> Option<String> {
-    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
-    let name = |i: u32| raw[i as usize].0.as_str();
-    order.sort_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
-    order
-        .windows(2)
-        .filter(|pair| name(pair[0]) == name(pair[1]))
-        .map(|pair| pair[1])
-        .min()
-        .map(|i| name(i).to_string())
-}
-
 /// Opens one entry of the zip in `file` at its local header, with the directory's checksum
 /// and sizes imposed as far as the zip crate allows (see `zipdir`).
 fn open_entry<'f>(
@@ -591,15 +585,19 @@ impl Root {
     }
 }
 
-/// The positions of `entries` sorted by name, one per name: of entries that share a name
-/// (zip names that differ only in `\` and `/`), the last, as a map built in order keeps.
-fn sorted_by_name(entries: &[Entry]) -> Vec<u32> {
+/// The positions of `entries` sorted by name, and the first entry (in storage order) whose
+/// name an earlier one already has, if any.
+fn sorted_by_name(entries: &[Entry]) -> (Vec<u32>, Option<u32>) {
     let name = |i: u32| &entries[i as usize].name;
     let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-    order.sort_by(|&a, &b| name(a).cmp(name(b)).then(b.cmp(&a)));
-    order.dedup_by(|later, kept| name(*later) == name(*kept));
+    order.sort_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
+    let duplicate = order
+        .windows(2)
+        .filter(|pair| name(pair[0]) == name(pair[1]))
+        .map(|pair| pair[1])
+        .min();
     order.shrink_to_fit();
-    order
+    (order, duplicate)
 }
 
 /// Files whose location tells where the archive root is, most telling first.
