@@ -156,7 +156,17 @@ async fn post(
     if left.order.is_empty() {
         return Ok(Outcome::Done);
     }
-    confirm(config, env, &left)?;
+    let question = format!(
+        "Publish {} post(s) on your instance?",
+        thousands(left.statuses)
+    );
+    confirm(
+        config,
+        env,
+        &question,
+        "post (or --dry-run to see every post first)",
+        "nothing was posted",
+    )?;
     drop(sender);
     if continued.is_none() {
         journal.write(Record::Run {
@@ -318,27 +328,26 @@ fn plan_text(
     out
 }
 
-/// Asks on a terminal; without one, `--yes` is needed.
-fn confirm(config: &Config, env: &Env, left: &Left) -> anyhow::Result<()> {
+/// Asks `question` on a terminal; without one, `--yes` is needed (`to` says for what).
+/// `refused` is what a "no" leaves done.
+fn confirm(
+    config: &Config,
+    env: &Env,
+    question: &str,
+    to: &str,
+    refused: &str,
+) -> anyhow::Result<()> {
     if config.yes {
         return Ok(());
     }
     if !env.ui.can_prompt() {
-        return Err(UsageError(
-            "not confirmed: there is no terminal to ask on; pass --yes to post (or --dry-run \
-             to see every post first)"
-                .into(),
-        )
-        .into());
+        let why = format!("not confirmed: there is no terminal to ask on; pass --yes to {to}");
+        return Err(UsageError(why).into());
     }
-    let question = format!(
-        "Publish {} post(s) on your instance?",
-        thousands(left.statuses)
-    );
-    if env.ui.confirm(&question, false)? {
+    if env.ui.confirm(question, false)? {
         Ok(())
     } else {
-        Err(UsageError("not confirmed; nothing was posted".into()).into())
+        Err(UsageError(format!("not confirmed; {refused}")).into())
     }
 }
 
@@ -574,18 +583,8 @@ async fn undo(
     if left == 0 {
         return Ok(Outcome::Done);
     }
-    if !config.yes {
-        if !env.ui.can_prompt() {
-            return Err(UsageError(
-                "not confirmed: there is no terminal to ask on; pass --yes to delete".into(),
-            )
-            .into());
-        }
-        let question = format!("Delete {} post(s)?", thousands(left as u64));
-        if !env.ui.confirm(&question, false)? {
-            return Err(UsageError("not confirmed; nothing was deleted".into()).into());
-        }
-    }
+    let question = format!("Delete {} post(s)?", thousands(left as u64));
+    confirm(config, env, &question, "delete", "nothing was deleted")?;
     if continued.is_none() {
         journal.write(Record::Run {
             run,
