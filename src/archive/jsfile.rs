@@ -146,20 +146,8 @@ impl<'r> Records<'r> {
         &mut self,
         step: &mut impl FnMut(&str) -> Result<Step, Fail<E>>,
     ) -> Result<Pause<E>, ArchiveError> {
-        let bytes = &self.buf[self.pos..self.end];
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            // A character cut by the end of what was read: its rest comes with the next read.
-            Err(err) if err.error_len().is_none() && !self.eof => {
-                std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default()
-            }
-            Err(err) => {
-                return Err(ArchiveError::NotUtf8 {
-                    place: self.place.clone(),
-                    at: self.base + (self.pos + err.valid_up_to()) as u64,
-                });
-            }
-        };
+        let text = utf8_prefix(&self.buf[self.pos..self.end], self.eof)
+            .map_err(|valid| self.not_utf8(self.pos + valid))?;
         self.checked = self.pos + text.len();
         let mut at = 0;
         let pause = loop {
@@ -272,20 +260,18 @@ impl<'r> Records<'r> {
 
     /// Extends the UTF-8-checked prefix over the bytes just read.
     fn check_utf8(&mut self) -> Result<(), ArchiveError> {
-        match std::str::from_utf8(&self.buf[self.checked..self.end]) {
-            Ok(_) => self.checked = self.end,
-            Err(err) => {
-                let valid = self.checked + err.valid_up_to();
-                if err.error_len().is_some() || self.eof {
-                    return Err(ArchiveError::NotUtf8 {
-                        place: self.place.clone(),
-                        at: self.base + valid as u64,
-                    });
-                }
-                self.checked = valid;
-            }
-        }
+        let text = utf8_prefix(&self.buf[self.checked..self.end], self.eof)
+            .map_err(|valid| self.not_utf8(self.checked + valid))?;
+        self.checked += text.len();
         Ok(())
+    }
+
+    /// Bytes that are not UTF-8 at `buf[at]`.
+    fn not_utf8(&self, at: usize) -> ArchiveError {
+        ArchiveError::NotUtf8 {
+            place: self.place.clone(),
+            at: self.base + at as u64,
+        }
     }
 
     fn truncated(&self) -> ArchiveError {
@@ -313,6 +299,19 @@ impl<'r> Records<'r> {
             record: self.count + 1,
             detail: json_detail(err),
         }
+    }
+}
+
+/// The longest UTF-8 text at the start of `bytes`: all of it, or all but a character cut by
+/// the end of what was read (its rest comes with the next read, unless `eof`). `Err` holds
+/// where bytes that are not UTF-8 start.
+fn utf8_prefix(bytes: &[u8], eof: bool) -> Result<&str, usize> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(err) if err.error_len().is_none() && !eof => {
+            std::str::from_utf8(&bytes[..err.valid_up_to()]).map_err(|e| e.valid_up_to())
+        }
+        Err(err) => Err(err.valid_up_to()),
     }
 }
 
