@@ -322,29 +322,35 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// On the healed server, the same follow command finishes the job: nothing the hostile run
-/// journalled stands in the way, nothing is lost.
-fn rerun_follow(world: &mut World, row: &Row) -> Vec<String> {
+/// Heals the server and runs `args` again: `None` when the rerun rightly waits out a pause of
+/// a day the hostile run was told of (the journal keeps it), else the problems with its exit.
+fn heal_and_rerun(world: &mut World, row: &Row, args: &[&str], what: &str) -> Option<Vec<String>> {
     world.fv.host(&world.hostile).calm();
     world.wire = None;
-    let out = world
-        .command(&["follow", "LIST", "--yes"], true)
-        .output()
-        .unwrap();
-    let followed = world.followed();
-    // A pause the server asked for (a day) is kept by the journal: the rerun waits for it.
+    let out = world.command(args, true).output().unwrap();
     let paused = out.status.code() == Some(75) && stderr(&out).contains("allows no more");
     if paused && day_long_pause(row) {
-        return Vec::new();
+        return None;
     }
     let mut problems = Vec::new();
     if out.status.code() != Some(0) {
         problems.push(format!(
-            "the rerun on a healthy server exited {:?}: {}",
+            "the {what} on a healthy server exited {:?}: {}",
             out.status.code(),
             stderr(&out).trim()
         ));
     }
+    Some(problems)
+}
+
+/// On the healed server, the same follow command finishes the job: nothing the hostile run
+/// journalled stands in the way, nothing is lost.
+fn rerun_follow(world: &mut World, row: &Row) -> Vec<String> {
+    let Some(mut problems) = heal_and_rerun(world, row, &["follow", "LIST", "--yes"], "rerun")
+    else {
+        return Vec::new();
+    };
+    let followed = world.followed();
     if followed != ["ana", "bo"] {
         problems.push(format!("after the rerun alice follows {followed:?}"));
     }
@@ -354,21 +360,9 @@ fn rerun_follow(world: &mut World, row: &Row) -> Vec<String> {
 /// On the healed server, the same post command finishes the job, and the instance holds
 /// exactly the statuses the journal says were made: none twice, none unknown, none missing.
 fn rerun_post(world: &mut World, row: &Row) -> Vec<String> {
-    world.fv.host(&world.hostile).calm();
-    world.wire = None;
-    let out = world.command(worlds::POST, true).output().unwrap();
-    let paused = out.status.code() == Some(75) && stderr(&out).contains("allows no more");
-    if paused && day_long_pause(row) {
+    let Some(mut problems) = heal_and_rerun(world, row, worlds::POST, "post rerun") else {
         return Vec::new();
-    }
-    let mut problems = Vec::new();
-    if out.status.code() != Some(0) {
-        problems.push(format!(
-            "the post rerun on a healthy server exited {:?}: {}",
-            out.status.code(),
-            stderr(&out).trim()
-        ));
-    }
+    };
     let journal = world
         .data()
         .join("journals/mastodon.example/alice@mastodon.example/posts.jsonl");
