@@ -15,6 +15,7 @@ pub mod discover;
 pub mod exit;
 pub mod fedi;
 pub mod follow;
+pub mod lanes;
 pub mod net;
 pub mod paths;
 pub mod repost;
