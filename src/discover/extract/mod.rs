@@ -74,6 +74,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::handle::Handle;
+use crate::lanes;
 use normalize::Normalized;
 use tokens::{char_before, is_host_char_in_token, scan_left};
 
@@ -228,9 +229,33 @@ pub fn extract(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate
     let norm = Normalized::new(text);
     let edits = spelled::edits(norm.text());
     let norm = norm.rewritten(&edits);
+    let text = norm.text();
     let mut hits = Vec::new();
-    for token in tokens::tokens(norm.text()) {
-        scan_token(norm.text(), token, opts, &mut hits);
+    if opts.bluesky() {
+        for token in tokens::tokens(text) {
+            scan_token(text, token, opts, &mut hits);
+        }
+    } else {
+        // Without the Bluesky rule only tokens with an `@` or a `/` can hold anything: go
+        // straight to those, in order.
+        let bytes = text.as_bytes();
+        let mut done = 0;
+        lanes::each_where(
+            bytes,
+            (0, 0),
+            |b, at| {
+                let v = lanes::load(b, at);
+                lanes::bits(lanes::eq(v, b'@') | lanes::eq(v, b'/'))
+            },
+            |i| matches!(bytes[i], b'@' | b'/'),
+            |at| {
+                if at >= done {
+                    let token = tokens::token_at(text, at);
+                    done = token.end;
+                    scan_token(text, token, opts, &mut hits);
+                }
+            },
+        );
     }
     let mut seen = HashSet::new();
     hits.into_iter()
@@ -266,6 +291,12 @@ pub fn ignored_by_bridges(text: &str, field: Field, opts: &ExtractOptions) -> Ve
 
 /// Runs the rules over one token: the part before a link as text, the link as a link.
 fn scan_token(text: &str, token: Range<usize>, opts: &ExtractOptions, out: &mut Vec<Hit>) {
+    // An address needs an `@` and a link a `/`; only a Bluesky name needs neither. Most
+    // tokens are plain words.
+    let bytes = &text.as_bytes()[token.clone()];
+    if !opts.bluesky() && !bytes.iter().any(|&b| b == b'@' || b == b'/') {
+        return;
+    }
     let link = link_start(text, &token);
     let prose = token.start..link.map_or(token.end, |(start, _)| start);
     if prose.start < prose.end {
@@ -291,7 +322,7 @@ fn link_start(text: &str, token: &Range<usize>) -> Option<(usize, bool)> {
         let scheme = text[start..scheme_end].to_ascii_lowercase();
         return matches!(scheme.as_str(), "http" | "https").then_some((start, true));
     }
-    let slash = token.start + part.find('/')?;
+    let slash = token.start + part.bytes().position(|b| b == b'/')?;
     let start = scan_left(text, token.start, slash, is_host_char_in_token);
     let glued = start > token.start && !matches!(char_before(text, start), Some(':'));
     let dotted = text[start..slash].trim_matches('.').contains('.');

@@ -24,6 +24,7 @@ use std::ops::Range;
 use super::tokens::{
     char_at, char_before, is_cjk, is_host_char, is_user_char, scan_left, scan_right,
 };
+use crate::lanes;
 
 /// One replacement in the cleaned-up text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,13 +85,22 @@ enum Join {
 pub fn edits(text: &str) -> Vec<Edit> {
     let mut found = Vec::new();
     defang(text, &mut found);
-    let mut before = None;
-    for (at, c) in text.char_indices() {
-        if !is_user_char(c) && before.is_some_and(is_user_char) {
-            phrase(text, at, &mut found);
+    // A spelled-out address is a name, then a joiner; every joiner starts with one of the
+    // bytes `joiner` looks for, so only those are visited (they are ASCII, so never inside
+    // a longer character). The name ends where the spaces before the joiner start.
+    let bytes = text.as_bytes();
+    let joiner_start = |i: usize| {
+        JOINER_START[usize::from(bytes[i])]
+            // A joiner starting with a letter is the word `at`, with spaces on both sides (a
+            // letter before it is part of the name).
+            && (!matches!(bytes[i], b'a' | b'A') || spaced_at(bytes, i))
+    };
+    lanes::each_where(bytes, (1, 2), joiner_filter, joiner_start, |from| {
+        let end = scan_left(text, 0, from, is_space);
+        if char_before(text, end).is_some_and(is_user_char) {
+            phrase(text, end, &mut found);
         }
-        before = Some(c);
-    }
+    });
     found.sort_by_key(|e| (e.range.start, e.range.end));
     let mut kept: Vec<Edit> = Vec::new();
     for edit in found {
@@ -101,14 +111,40 @@ pub fn edits(text: &str) -> Vec<Edit> {
     kept
 }
 
+/// True when the `a` at byte `from` starts the word `at` with a space or tab on both sides.
+fn spaced_at(bytes: &[u8], from: usize) -> bool {
+    let space = |i: usize| matches!(bytes.get(i), Some(b' ' | b'\t'));
+    from > 0
+        && space(from - 1)
+        && matches!(bytes.get(from + 1), Some(b't' | b'T'))
+        && space(from + 2)
+}
+
+/// The bytes a joiner can start with (see [`joiner`]).
+const JOINER_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let starts = b"([{<aA@";
+    let mut i = 0;
+    while i < starts.len() {
+        table[starts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Defanged links: `host[.]tld`, `host(dot)tld` between letters, `hxxp(s)://`, `[:]//`.
+/// Each starts with `[`, `(`, `{`, `h` or `H`, so only those bytes are visited.
 fn defang(text: &str, out: &mut Vec<Edit>) {
-    let mut before: Option<char> = None;
-    for (at, c) in text.char_indices() {
-        let glued_before = before.is_some_and(char::is_alphanumeric);
-        before = Some(c);
-        match c {
-            '[' | '(' | '{' if glued_before => {
+    let bytes = text.as_bytes();
+    let start = |at: usize| match bytes[at] {
+        b'[' | b'(' | b'{' => true,
+        b'h' | b'H' => matches!(bytes.get(at + 1), Some(b'x' | b'X')),
+        _ => false,
+    };
+    lanes::each_where(bytes, (0, 1), defang_filter, start, |at| {
+        let glued_before = char_before(text, at).is_some_and(char::is_alphanumeric);
+        match bytes[at] {
+            b'[' | b'(' | b'{' if glued_before => {
                 if let Some(end) = bracketed(text, at, &[".", "dot"])
                     && char_at(text, end).is_some_and(char::is_alphanumeric)
                 {
@@ -118,7 +154,7 @@ fn defang(text: &str, out: &mut Vec<Edit>) {
                     out.push(Edit::new(at..at + 3, ":"));
                 }
             }
-            'h' | 'H' if !glued_before => {
+            b'h' | b'H' if !glued_before => {
                 let head = text.get(at..at + 4).unwrap_or_default();
                 let rest = &text[at + head.len()..];
                 if head.eq_ignore_ascii_case("hxxp")
@@ -129,7 +165,34 @@ fn defang(text: &str, out: &mut Vec<Edit>) {
             }
             _ => {}
         }
-    }
+    });
+}
+
+/// The lanes at `at` where a joiner may start (see [`edits`]): a bracket or `@`, or an `at`
+/// between spaces. Reads one byte before and two after the sixteen.
+#[inline(always)]
+fn joiner_filter(bytes: &[u8], at: usize) -> u32 {
+    let v = lanes::load(bytes, at);
+    let space = |v| lanes::eq(v, b' ') | lanes::eq(v, b'\t');
+    let word = space(lanes::load(bytes, at - 1))
+        & lanes::eq_nocase(v, b'a')
+        & lanes::eq_nocase(lanes::load(bytes, at + 1), b't')
+        & space(lanes::load(bytes, at + 2));
+    let marks = lanes::eq(v, b'(')
+        | lanes::eq(v, b'[')
+        | lanes::eq(v, b'{')
+        | lanes::eq(v, b'<')
+        | lanes::eq(v, b'@');
+    lanes::bits(word | marks)
+}
+
+/// The lanes at `at` where a defanged form may start: `[`, `(`, `{`, or `hx` in any case.
+/// Reads one byte after the sixteen.
+#[inline(always)]
+fn defang_filter(bytes: &[u8], at: usize) -> u32 {
+    let v = lanes::load(bytes, at);
+    let hx = lanes::eq_nocase(v, b'h') & lanes::eq_nocase(lanes::load(bytes, at + 1), b'x');
+    lanes::bits(lanes::eq(v, b'[') | lanes::eq(v, b'(') | lanes::eq(v, b'{') | hx)
 }
 
 /// Tries to read a spelled-out address whose name ends at byte `end`.

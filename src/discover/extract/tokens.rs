@@ -12,13 +12,29 @@ use std::ops::Range;
 /// True for characters a token may contain: what handles and URLs are made of.
 #[inline]
 pub fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '@' | '.' | '_' | '-' | '/' | ':' | '?' | '#' | '=' | '&' | '%' | '+' | '~'
-        )
-        || is_foreign_letter(c)
+    if c.is_ascii() {
+        ASCII_TOKEN[c as usize]
+    } else {
+        is_foreign_letter(c)
+    }
 }
+
+/// [`is_token_char`] for the ASCII characters.
+const ASCII_TOKEN: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let marks = b"@._-/:?#=&%+~";
+    let mut i = 0;
+    while i < marks.len() {
+        table[marks[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// True for characters of a username: Mastodon's `[a-z0-9_.-]` (case-insensitive).
 #[inline]
@@ -67,15 +83,16 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         while at <= text.len() {
-            let ascii = text.as_bytes().get(at).filter(|b| b.is_ascii());
-            let (inside, next) = match ascii.map(|&b| char::from(b)).or_else(|| char_at(text, at)) {
-                None => (false, text.len() + 1),
-                Some(c) if c.is_ascii() => (is_token_char(c), at + 1),
-                Some(c) if is_cjk(c) => {
-                    let end = scan_right(text, text.len(), at, is_cjk);
-                    (is_cjk_label(text, at, end), end)
-                }
-                Some(c) => (is_token_char(c), at + c.len_utf8()),
+            let (inside, next) = match text.as_bytes().get(at) {
+                Some(&b) if b.is_ascii() => (ASCII_TOKEN[usize::from(b)], at + 1),
+                _ => match char_at(text, at) {
+                    None => (false, text.len() + 1),
+                    Some(c) if is_cjk(c) => {
+                        let end = scan_right(text, text.len(), at, is_cjk);
+                        (is_cjk_label(text, at, end), end)
+                    }
+                    Some(c) => (is_token_char(c), at + c.len_utf8()),
+                },
             };
             let here = at;
             at = next;
@@ -90,6 +107,49 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         None
     })
+}
+
+/// The token holding byte `at`, an ASCII token character: the same range [`tokens`] yields
+/// for it, found by scanning out from `at` instead of from the start of the text.
+pub fn token_at(text: &str, at: usize) -> Range<usize> {
+    token_start(text, at)..token_end(text, at + 1)
+}
+
+/// Moves left from `at` over what [`tokens`] counts as inside a token.
+fn token_start(text: &str, mut at: usize) -> usize {
+    loop {
+        match char_before(text, at) {
+            Some(c) if c.is_ascii() && ASCII_TOKEN[c as usize] => at -= 1,
+            // A CJK run is in or out as a whole; `at` is its end (it is maximal).
+            Some(c) if is_cjk(c) => {
+                let start = scan_left(text, 0, at, is_cjk);
+                if !is_cjk_label(text, start, at) {
+                    return at;
+                }
+                at = start;
+            }
+            Some(c) if !c.is_ascii() && is_token_char(c) => at -= c.len_utf8(),
+            _ => return at,
+        }
+    }
+}
+
+/// Moves right from `at` over what [`tokens`] counts as inside a token.
+fn token_end(text: &str, mut at: usize) -> usize {
+    loop {
+        match char_at(text, at) {
+            Some(c) if c.is_ascii() && ASCII_TOKEN[c as usize] => at += 1,
+            Some(c) if is_cjk(c) => {
+                let end = scan_right(text, text.len(), at, is_cjk);
+                if !is_cjk_label(text, at, end) {
+                    return at;
+                }
+                at = end;
+            }
+            Some(c) if !c.is_ascii() && is_token_char(c) => at += c.len_utf8(),
+            _ => return at,
+        }
+    }
 }
 
 /// True when the CJK run `start..end` is a label of a host name: `.` and another host
@@ -144,6 +204,48 @@ mod tests {
 
     fn words(text: &str) -> Vec<&str> {
         tokens(text).map(|r| &text[r]).collect()
+    }
+
+    /// `token_at` finds, for every ASCII token character, the token `tokens` puts it in.
+    #[test]
+    fn token_at_agrees_with_the_tokenizer() {
+        let pieces = [
+            "a",
+            "@",
+            "/",
+            ".",
+            " ",
+            "日本語",
+            "サブ",
+            "é",
+            "ü",
+            "(",
+            ")",
+            "#",
+            "🐘",
+            "、",
+            "x.y",
+            "ＡＢ",
+            "-",
+            "\u{FF66}",
+            "\u{20000}",
+            "'",
+        ];
+        let mut state = 7u32;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 9) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            let spans: Vec<_> = tokens(&text).collect();
+            for (at, b) in text.bytes().enumerate() {
+                if b.is_ascii() && ASCII_TOKEN[usize::from(b)] {
+                    let want = spans.iter().find(|t| t.contains(&at)).cloned();
+                    assert_eq!(Some(token_at(&text, at)), want, "{text:?} at {at}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -142,11 +142,10 @@ pub fn find(
 
 /// What a profile link names, unless its host or the account's is refused.
 fn account_link(link: &Link) -> Option<Found> {
-    if hosts::is_refused(&link.host) {
-        return None;
-    }
+    // The path first: most links name no account, and the host lists cost more to search.
     let found = classify(&link.host, &link.segments)?;
-    (!hosts::is_refused(found.handle.host())).then_some(found)
+    let refused = hosts::is_refused(&link.host) || hosts::is_refused(found.handle.host());
+    (!refused).then_some(found)
 }
 
 /// The account a follow or interact page carries in its query, as an address or as a
