@@ -74,7 +74,7 @@ pub use media::{MediaKind, MediaRef};
 pub use profile::OwnerProfile;
 pub use relations::{Like, ListRef, ListRole, Relation};
 pub use summary::{Counts, Summary};
-pub use tweet::{Mention, Tweet};
+pub use tweet::{Mention, Tweet, TweetWords};
 
 use account::{AccountRecord, Evidence, NameChangeRecord};
 use files::{FileSet, Kind, Part};
@@ -345,15 +345,24 @@ impl Archive {
         E: From<ArchiveError>,
     {
         let hidden = self.hidden()?;
-        self.scan_tweets(&hidden, f)
+        let names = self.owner_names();
+        let owner = self.owner(&names);
+        self.scan_tweets(
+            &hidden,
+            |raw, id, created, text, note| {
+                tweet::normalise(raw, id, created, text, owner, &self.media, note)
+            },
+            f,
+        )
     }
 
-    /// Like [`Archive::for_each_tweet`], for uses that only read the owner's words and never
+    /// What each tweet says about people ([`TweetWords`]), through the rules of
+    /// [`Archive::for_each_tweet`], for uses that only read the owner's words and never
     /// publish or export them (`find` looks for names and handles): when the circle or deleted
     /// tweets file cannot be read, this warns and goes on with every tweet instead of failing.
     pub fn for_each_own_tweet<E>(
         &self,
-        f: impl FnMut(Tweet) -> Result<ControlFlow<()>, E>,
+        f: impl FnMut(TweetWords) -> Result<ControlFlow<()>, E>,
     ) -> Result<(), E>
     where
         E: From<ArchiveError>,
@@ -367,27 +376,44 @@ impl Archive {
             }
             Err(other) => return Err(other.into()),
         };
-        self.scan_tweets(&hidden, f)
+        self.scan_tweets(
+            &hidden,
+            |raw, _, _, text, note| tweet::words(raw, text, note),
+            f,
+        )
     }
 
-    fn scan_tweets<E>(
-        &self,
-        hidden: &Hidden,
-        f: impl FnMut(Tweet) -> Result<ControlFlow<()>, E>,
-    ) -> Result<(), E>
-    where
-        E: From<ArchiveError>,
-    {
-        let mut notes = self.notes();
-        let names = self.owner_names();
-        let owner = tweet::Owner {
+    /// The owner as the tweet scan needs it (for self-replies); `names` from
+    /// [`Archive::owner_names`].
+    fn owner<'a>(&'a self, names: &'a [String]) -> tweet::Owner<'a> {
+        tweet::Owner {
             id: self
                 .account
                 .as_ref()
                 .map(|a| a.id.as_str())
                 .filter(|id| !id.is_empty()),
-            names: &names,
-        };
+            names,
+        }
+    }
+
+    /// Scans the tweets, making each kept record into an item with `make` (given the record,
+    /// its id, its date, its [`tweet::plain_text`] and its note) and handing it to `f`.
+    fn scan_tweets<T, E>(
+        &self,
+        hidden: &Hidden,
+        mut make: impl FnMut(
+            &rawtweet::RawTweet<'_>,
+            &str,
+            chrono::DateTime<chrono::Utc>,
+            String,
+            Option<&notes::Note>,
+        ) -> T,
+        f: impl FnMut(T) -> Result<ControlFlow<()>, E>,
+    ) -> Result<(), E>
+    where
+        E: From<ArchiveError>,
+    {
+        let mut notes = self.notes();
         let input = tweets::ScanInput {
             source: &self.source,
             parts: &self.tweet_parts,
@@ -397,8 +423,7 @@ impl Archive {
         };
         let convert =
             |raw: &rawtweet::RawTweet<'_>, id: &str, created, note: Option<&notes::Note>| {
-                let text = tweet::plain_text(raw);
-                tweet::normalise(raw, id, created, text, owner, &self.media, note)
+                make(raw, id, created, tweet::plain_text(raw), note)
             };
         let stats = tweets::scan(input, convert, f)?;
         stats

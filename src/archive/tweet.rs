@@ -51,6 +51,19 @@ impl Tweet {
     }
 }
 
+/// What a tweet says about people: its plain text and the accounts it names, as in
+/// [`Tweet`]. `find` reads every tweet for these alone, and a whole [`Tweet`] (links, media,
+/// language, ids) costs several allocations more each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TweetWords {
+    /// As [`Tweet::text`].
+    pub text: String,
+    pub mentions: Vec<Mention>,
+    pub in_reply_to_user_id: Option<String>,
+    pub in_reply_to_screen_name: Option<String>,
+    pub is_retweet: bool,
+}
+
 /// An account mentioned in a tweet (`@screen_name`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mention {
@@ -108,6 +121,31 @@ pub(crate) fn plain_text(raw: &RawTweet<'_>) -> String {
     text::render(raw.raw_text(), &edits)
 }
 
+/// What the tweet says about people. `text` is [`plain_text`]; a long post's note replaces
+/// it and adds the mentions only its text has.
+pub(crate) fn words(raw: &RawTweet<'_>, text: String, note: Option<&Note>) -> TweetWords {
+    let mut mentions = mentions(raw);
+    let text = match note {
+        Some(note) => {
+            add_note_mentions(&mut mentions, note);
+            note.text.clone()
+        }
+        None => text,
+    };
+    TweetWords {
+        text,
+        mentions,
+        in_reply_to_user_id: reply_user(raw).map(str::to_string),
+        in_reply_to_screen_name: raw.in_reply_to_screen_name.as_deref().map(str::to_string),
+        is_retweet: is_retweet(raw),
+    }
+}
+
+/// The account a reply answers (`-1`, Grailbird's "none", is none).
+fn reply_user<'r>(raw: &'r RawTweet<'_>) -> Option<&'r str> {
+    raw.reply_to_user().filter(|u| *u != "-1")
+}
+
 /// Builds the normalised tweet. `text` is [`plain_text`] (computed once by the caller, which
 /// also used it to find the note).
 pub(crate) fn normalise(
@@ -119,37 +157,32 @@ pub(crate) fn normalise(
     media: &MediaIndex,
     note: Option<&Note>,
 ) -> Tweet {
-    let reply_user = raw.reply_to_user().filter(|u| *u != "-1");
-    let screen_name = raw.in_reply_to_screen_name.as_deref();
-    let mut urls: Vec<String> = raw
-        .urls()
-        .iter()
-        .filter_map(|u| u.expanded_url.as_deref().or(u.url.as_deref()))
-        .map(str::to_string)
-        .collect();
-    let mut mentions = mentions(raw);
-    let (text, is_note) = match note {
-        Some(note) => {
-            urls = note.urls.clone();
-            add_note_mentions(&mut mentions, note);
-            (note.text.clone(), true)
-        }
-        None => (text, false),
+    let urls: Vec<String> = match note {
+        Some(note) => note.urls.clone(),
+        None => raw
+            .urls()
+            .iter()
+            .filter_map(|u| u.expanded_url.as_deref().or(u.url.as_deref()))
+            .map(str::to_string)
+            .collect(),
     };
+    let is_note = note.is_some();
+    let words = words(raw, text, note);
     let quoted_url = quoted_url(&urls, id);
     Tweet {
         id: id.to_string(),
         created_at,
-        text,
+        text: words.text,
         in_reply_to_status_id: raw.reply_to_status().map(str::to_string),
-        in_reply_to_user_id: reply_user.map(str::to_string),
-        in_reply_to_screen_name: screen_name.map(str::to_string),
-        is_self_reply: raw.reply_to_status().is_some() && owner.is_self(reply_user, screen_name),
-        is_retweet: is_retweet(raw),
+        is_self_reply: raw.reply_to_status().is_some()
+            && owner.is_self(reply_user(raw), raw.in_reply_to_screen_name.as_deref()),
+        in_reply_to_user_id: words.in_reply_to_user_id,
+        in_reply_to_screen_name: words.in_reply_to_screen_name,
+        is_retweet: words.is_retweet,
         is_quote: quoted_url.is_some() || raw.quoted_status_id_str.is_some(),
         quoted_url,
         is_note,
-        mentions,
+        mentions: words.mentions,
         urls,
         media: media.resolve(id, raw.media()),
         lang: raw.lang.as_deref().map(str::to_string),

@@ -179,12 +179,19 @@ async fn read_archive(
 /// Feeds the owner's tweets to `clues`. The handle extraction runs on a thread of its own,
 /// in tweet order, while this one reads the archive (and a third inflates it).
 fn learn_from_tweets(archive: &Archive, mut clues: ArchiveClues) -> anyhow::Result<ArchiveClues> {
-    const BATCH: usize = 64;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::archive::Tweet>>(32);
+    const BATCH: usize = 256;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::archive::TweetWords>>(8);
+    // Batches come back to be dropped where they were allocated: freeing memory another
+    // thread allocated takes the allocator's slow path.
+    let (done, back) = std::sync::mpsc::channel::<Vec<crate::archive::TweetWords>>();
     std::thread::scope(|scope| {
         let learner = scope.spawn(move || {
-            for tweet in rx.into_iter().flatten() {
-                clues.add(&tweet);
+            for batch in rx {
+                for tweet in &batch {
+                    clues.add(tweet);
+                }
+                // The reader may be gone (it stopped on an error); the batch is dropped here.
+                let _ = done.send(batch);
             }
             clues
         });
@@ -192,7 +199,14 @@ fn learn_from_tweets(archive: &Archive, mut clues: ArchiveClues) -> anyhow::Resu
         let read = archive.for_each_own_tweet(|tweet| -> Result<_, crate::archive::ArchiveError> {
             batch.push(tweet);
             if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                let spare = back.try_recv().map_or_else(
+                    |_| Vec::with_capacity(BATCH),
+                    |mut used| {
+                        used.clear();
+                        used
+                    },
+                );
+                let full = std::mem::replace(&mut batch, spare);
                 // The learner only hangs up by panicking, which the join below reports.
                 if tx.send(full).is_err() {
                     return Ok(std::ops::ControlFlow::Break(()));

@@ -19,6 +19,7 @@
 //! "Thanks @bob, I'm @me@example.social" does not make `me@example.social` Bob's.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use reqwest::Url;
 
@@ -26,20 +27,47 @@ use super::extract::{ExtractOptions, Field, Rule, extract};
 use super::handle::Handle;
 use super::profile::{Evidence, Finding, Profile, ProfileSource, candidates, merge_profiles};
 use super::verify::Target;
-use crate::archive::Tweet;
+use crate::archive::TweetWords;
 
 /// The most handles kept from the owner's tweets (a bound on memory for huge archives; a
 /// real archive holds a few dozen).
 pub const MAX_TWEET_HANDLES: usize = 100_000;
 
+/// Hashes account ids, short digit strings, with FNV-1a. They come from the owner's own
+/// archive, so the protection of the default hasher (SipHash) against keys crafted to
+/// collide buys nothing here, and it is slower on keys this short; `add` looks ids up for
+/// every mention of every tweet.
+#[derive(Debug, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Ids = BuildHasherDefault<IdHasher>;
+
 /// What the owner's own tweets tell about followed accounts.
 #[derive(Debug, Clone, Default)]
 pub struct ArchiveClues {
-    following: HashSet<String>,
+    following: HashSet<String, Ids>,
     /// id → (username, display name) from mentions and replies, followed accounts only.
-    names: HashMap<String, (String, Option<String>)>,
+    names: HashMap<String, (String, Option<String>), Ids>,
     /// id → the other usernames the account had in older tweets (renamed accounts).
-    renamed: HashMap<String, Vec<String>>,
+    renamed: HashMap<String, Vec<String>, Ids>,
     /// Handles written in the owner's tweets, with their evidence and the followed account
     /// the tweet itself points them to (see the module docs), in order of appearance.
     handles: Vec<(Handle, Evidence, Option<String>)>,
@@ -58,7 +86,7 @@ impl ArchiveClues {
 
     /// Learns from one of the owner's tweets. Retweets are skipped: their text is someone
     /// else's.
-    pub fn add(&mut self, tweet: &Tweet) {
+    pub fn add(&mut self, tweet: &TweetWords) {
         if tweet.is_retweet {
             return;
         }
@@ -82,7 +110,7 @@ impl ArchiveClues {
     }
 
     /// The one followed account mentioned in `tweet` whose names resemble `user`.
-    fn mentioned_owner(&self, tweet: &Tweet, user: &str) -> Option<String> {
+    fn mentioned_owner(&self, tweet: &TweetWords, user: &str) -> Option<String> {
         let user = loose(user);
         if user.chars().count() < 3 {
             return None;
@@ -102,10 +130,14 @@ impl ArchiveClues {
     }
 
     fn name(&mut self, id: &str, username: &str, display: Option<&str>) {
-        if !self.following.contains(id) || username.is_empty() {
+        if username.is_empty() {
             return;
         }
+        // Only followed accounts are named, so a known name needs one lookup, not two.
         if !self.names.contains_key(id) {
+            if !self.following.contains(id) {
+                return;
+            }
             self.names
                 .insert(id.to_string(), (username.to_string(), None));
         }
@@ -369,21 +401,10 @@ fn link_on(matched: &str, host: &str) -> Option<Url> {
 mod tests {
     use super::*;
     use crate::archive::Mention;
-    use chrono::Utc;
 
-    fn tweet(text: &str, mentions: &[(&str, &str, &str)]) -> Tweet {
-        Tweet {
-            id: "1".into(),
-            created_at: Utc::now(),
+    fn tweet(text: &str, mentions: &[(&str, &str, &str)]) -> TweetWords {
+        TweetWords {
             text: text.into(),
-            in_reply_to_status_id: None,
-            in_reply_to_user_id: None,
-            in_reply_to_screen_name: None,
-            is_self_reply: false,
-            is_retweet: false,
-            is_quote: false,
-            quoted_url: None,
-            is_note: false,
             mentions: mentions
                 .iter()
                 .map(|(id, sn, name)| Mention {
@@ -392,10 +413,7 @@ mod tests {
                     name: Some(name.to_string()),
                 })
                 .collect(),
-            urls: Vec::new(),
-            media: Vec::new(),
-            lang: None,
-            possibly_sensitive: false,
+            ..TweetWords::default()
         }
     }
 
