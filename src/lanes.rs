@@ -44,6 +44,17 @@ pub fn bits(mask: u8x16) -> u32 {
     mask.to_bitmask()
 }
 
+/// The bytes of `members` as a table, to test a byte with one lookup.
+pub const fn byte_set(members: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < members.len() {
+        table[members[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// Calls `each`, in order, with every index `i` of `bytes` for which `exact(i)` holds.
 ///
 /// `filter(bytes, at)` returns a bit mask over `at..at + WIDTH` (bits past them are
@@ -108,6 +119,13 @@ mod tests {
                 assert_eq!(got, want, "len {len} margins {margins:?}");
             }
         }
+    }
+
+    #[test]
+    fn byte_sets_hold_their_members_only() {
+        let set = byte_set(b"@/\xFF");
+        let members: Vec<usize> = (0..256).filter(|&b| set[b]).collect();
+        assert_eq!(members, [usize::from(b'/'), usize::from(b'@'), 0xFF]);
     }
 
     #[test]

@@ -121,16 +121,7 @@ fn spaced_at(bytes: &[u8], from: usize) -> bool {
 }
 
 /// The bytes a joiner can start with (see [`joiner`]).
-const JOINER_START: [bool; 256] = {
-    let mut table = [false; 256];
-    let starts = b"([{<aA@";
-    let mut i = 0;
-    while i < starts.len() {
-        table[starts[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
+const JOINER_START: [bool; 256] = lanes::byte_set(b"([{<aA@");
 
 /// Defanged links: `host[.]tld`, `host(dot)tld` between letters, `hxxp(s)://`, `[:]//`.
 /// Each starts with `[`, `(`, `{`, `h` or `H`, so only those bytes are visited.

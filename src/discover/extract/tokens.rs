@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+use crate::lanes;
+
 /// True for characters a token may contain: what handles and URLs are made of.
 #[inline]
 pub fn is_token_char(c: char) -> bool {
@@ -19,19 +21,13 @@ pub fn is_token_char(c: char) -> bool {
     }
 }
 
-/// [`is_token_char`] for the ASCII characters.
-const ASCII_TOKEN: [bool; 128] = {
-    let mut table = [false; 128];
+/// [`is_token_char`] for the ASCII characters (`false` above 127).
+const ASCII_TOKEN: [bool; 256] = {
+    let mut table = lanes::byte_set(b"@._-/:?#=&%+~");
     let mut b = 0;
     while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
+        table[b] |= (b as u8).is_ascii_alphanumeric();
         b += 1;
-    }
-    let marks = b"@._-/:?#=&%+~";
-    let mut i = 0;
-    while i < marks.len() {
-        table[marks[i] as usize] = true;
-        i += 1;
     }
     table
 };
