@@ -18,9 +18,10 @@
 
 use std::borrow::Cow;
 
+use super::jsfile::{self, Parsed};
 use super::rawtweet::{
     EditIds, EditInfo, EditLater, Entities, ExtendedEntities, RawMedia, RawMention, RawTweet,
-    RawUrl, Variant, VideoInfo,
+    RawUrl, Variant, VideoInfo, Wrapped,
 };
 use crate::lanes::{self, WIDTH};
 
@@ -52,6 +53,20 @@ pub(crate) fn record(text: &str, wrapped: bool) -> Fast<'_> {
         Ok(raw) => Fast::Record(raw, cur.i),
         Err(Halt::More) => Fast::NeedMore,
         Err(Halt::Unsure) => Fast::Unsure,
+    }
+}
+
+/// serde_json's reading of the record at the front of `slice`: what the scan falls back on
+/// when this reader is unsure.
+pub(crate) fn fallback(slice: &[u8], wrapped: bool) -> Parsed<RawTweet<'_>> {
+    if wrapped {
+        match jsfile::parse_one::<Wrapped<'_>>(slice) {
+            Parsed::Value(w, n) => Parsed::Value(w.tweet, n),
+            Parsed::NeedMore => Parsed::NeedMore,
+            Parsed::Invalid(err) => Parsed::Invalid(err),
+        }
+    } else {
+        jsfile::parse_one::<RawTweet<'_>>(slice)
     }
 }
 

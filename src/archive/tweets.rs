@@ -20,7 +20,7 @@ use super::fastraw::{self, Fast};
 use super::files::Part;
 use super::jsfile::{self, Fail, Parsed, Records, Step};
 use super::notes::{self, Note, Notes};
-use super::rawtweet::{RawTweet, Wrapped};
+use super::rawtweet::RawTweet;
 use super::source::Source;
 use super::text;
 
@@ -247,12 +247,7 @@ fn step<I, E>(
     let parsed = match fastraw::record(text, wrapped) {
         Fast::Record(raw, n) => Parsed::Value(raw, n),
         Fast::NeedMore => Parsed::NeedMore,
-        Fast::Unsure if wrapped => match jsfile::parse_one::<Wrapped<'_>>(slice) {
-            Parsed::Value(w, n) => Parsed::Value(w.tweet, n),
-            Parsed::NeedMore => Parsed::NeedMore,
-            Parsed::Invalid(err) => Parsed::Invalid(err),
-        },
-        Fast::Unsure => jsfile::parse_one::<RawTweet<'_>>(slice),
+        Fast::Unsure => fastraw::fallback(slice, wrapped),
     };
     let (raw, taken) = match parsed {
         Parsed::Value(raw, n) => (raw, n),

@@ -3,26 +3,11 @@
 use std::io::Read;
 
 use super::*;
-use crate::archive::jsfile::{self, Parsed};
-use crate::archive::rawtweet::Wrapped;
-
-/// serde_json's reading of the record at the front of `slice`, as the scan does it.
-fn slow(slice: &[u8], wrapped: bool) -> Parsed<RawTweet<'_>> {
-    if wrapped {
-        match jsfile::parse_one::<Wrapped<'_>>(slice) {
-            Parsed::Value(w, n) => Parsed::Value(w.tweet, n),
-            Parsed::NeedMore => Parsed::NeedMore,
-            Parsed::Invalid(err) => Parsed::Invalid(err),
-        }
-    } else {
-        jsfile::parse_one::<RawTweet<'_>>(slice)
-    }
-}
 
 /// Fails unless the fast reader's answer (when it has one) is serde_json's.
 fn agree(text: &str, wrapped: bool) -> &'static str {
     let slice = text.as_bytes();
-    match (record(text, wrapped), slow(slice, wrapped)) {
+    match (record(text, wrapped), fallback(slice, wrapped)) {
         (Fast::Record(fast, n), Parsed::Value(slow, m)) => {
             assert_eq!(fast, slow, "{}", String::from_utf8_lossy(slice));
             assert_eq!(n, m, "{}", String::from_utf8_lossy(slice));
@@ -280,5 +265,29 @@ fn each_record(text: &str) -> usize {
         };
         at += took;
         n += 1;
+    }
+}
+
+/// The vector scans stop exactly where a byte-by-byte scan would: every byte value in every
+/// lane, with the other lanes plain.
+#[test]
+fn vector_scans_find_every_stop_in_every_lane() {
+    for lane in 0..crate::lanes::WIDTH {
+        for byte in 0..=255u8 {
+            let mut b = [b'a'; 16];
+            b[lane] = byte;
+            let stop = byte == b'"' || byte == b'\\' || byte < 0x20;
+            let want = if stop { 1 << lane } else { 0 };
+            assert_eq!(stops16(&b, 0), want, "byte {byte:#x} in lane {lane}");
+            let mut b = [b' '; 16];
+            b[lane] = byte;
+            let solid = !blank16(&b, 0);
+            let want = if byte == b' ' || byte == b'\n' {
+                0
+            } else {
+                1 << lane
+            };
+            assert_eq!(solid, want, "byte {byte:#x} in lane {lane}");
+        }
     }
 }
