@@ -89,13 +89,8 @@ pub fn edits(text: &str) -> Vec<Edit> {
     // bytes `joiner` looks for, so only those are visited (they are ASCII, so never inside
     // a longer character). The name ends where the spaces before the joiner start.
     let bytes = text.as_bytes();
-    let joiner_start = |i: usize| {
-        JOINER_START[usize::from(bytes[i])]
-            // A joiner starting with a letter is the word `at`, with spaces on both sides (a
-            // letter before it is part of the name).
-            && (!matches!(bytes[i], b'a' | b'A') || spaced_at(bytes, i))
-    };
-    lanes::each_where(bytes, (1, 2), joiner_filter, joiner_start, |from| {
+    let starts = |i: usize| joiner_starts(bytes, i);
+    lanes::each_where(bytes, (1, 2), joiner_filter, starts, |from| {
         let end = scan_left(text, 0, from, is_space);
         if char_before(text, end).is_some_and(is_user_char) {
             phrase(text, end, &mut found);
@@ -109,6 +104,22 @@ pub fn edits(text: &str) -> Vec<Edit> {
         }
     }
     kept
+}
+
+/// True when a joiner may start at byte `i`: one of [`JOINER_START`], and a joiner starting
+/// with a letter is the word `at`, with spaces on both sides (a letter before it is part of
+/// the name).
+fn joiner_starts(bytes: &[u8], i: usize) -> bool {
+    JOINER_START[usize::from(bytes[i])] && (!matches!(bytes[i], b'a' | b'A') || spaced_at(bytes, i))
+}
+
+/// True when a defanged form may start at byte `i`: a bracket, or `hx` in any case.
+fn defang_starts(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'[' | b'(' | b'{' => true,
+        b'h' | b'H' => matches!(bytes.get(i + 1), Some(b'x' | b'X')),
+        _ => false,
+    }
 }
 
 /// True when the `a` at byte `from` starts the word `at` with a space or tab on both sides.
@@ -127,12 +138,8 @@ const JOINER_START: [bool; 256] = lanes::byte_set(b"([{<aA@");
 /// Each starts with `[`, `(`, `{`, `h` or `H`, so only those bytes are visited.
 fn defang(text: &str, out: &mut Vec<Edit>) {
     let bytes = text.as_bytes();
-    let start = |at: usize| match bytes[at] {
-        b'[' | b'(' | b'{' => true,
-        b'h' | b'H' => matches!(bytes.get(at + 1), Some(b'x' | b'X')),
-        _ => false,
-    };
-    lanes::each_where(bytes, (0, 1), defang_filter, start, |at| {
+    let starts = |i: usize| defang_starts(bytes, i);
+    lanes::each_where(bytes, (0, 1), defang_filter, starts, |at| {
         let glued_before = char_before(text, at).is_some_and(char::is_alphanumeric);
         match bytes[at] {
             b'[' | b'(' | b'{' if glued_before => {
@@ -381,6 +388,37 @@ mod tests {
         }
         out.push_str(&text[at..]);
         out
+    }
+
+    /// The vector filters let through every byte the exact tests accept (each_where checks
+    /// only those), at every lane, on text dense with the bytes they look for.
+    #[test]
+    fn filters_let_every_start_through() {
+        let alphabet = b"([{<@aAtT \thHxX.z\xC3";
+        let mut state = 1u32;
+        for _ in 0..20_000 {
+            let bytes: Vec<u8> = (0..40)
+                .map(|_| {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    alphabet[(state >> 16) as usize % alphabet.len()]
+                })
+                .collect();
+            for at in 1..=bytes.len() - lanes::WIDTH - 2 {
+                let (joiners, defangs) = (joiner_filter(&bytes, at), defang_filter(&bytes, at));
+                for lane in 0..lanes::WIDTH {
+                    let i = at + lane;
+                    let bit = 1 << lane;
+                    assert!(
+                        !joiner_starts(&bytes, i) || joiners & bit != 0,
+                        "{bytes:?} {i}"
+                    );
+                    assert!(
+                        !defang_starts(&bytes, i) || defangs & bit != 0,
+                        "{bytes:?} {i}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
