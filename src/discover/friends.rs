@@ -133,15 +133,13 @@ impl ArchiveClues {
         if username.is_empty() {
             return;
         }
-        // Only followed accounts are named, so a known name needs one lookup, not two.
-        if !self.names.contains_key(id) {
-            if !self.following.contains(id) {
-                return;
-            }
-            self.names
-                .insert(id.to_string(), (username.to_string(), None));
-        }
+        let display = display.filter(|d| !d.trim().is_empty());
+        // Only followed accounts are named, so a known name needs one lookup.
         let Some(entry) = self.names.get_mut(id) else {
+            if self.following.contains(id) {
+                let first = (username.to_string(), display.map(String::from));
+                self.names.insert(id.to_string(), first);
+            }
             return;
         };
         if !entry.0.eq_ignore_ascii_case(username) {
@@ -151,7 +149,7 @@ impl ArchiveClues {
             }
         }
         if entry.1.is_none() {
-            entry.1 = display.filter(|d| !d.trim().is_empty()).map(String::from);
+            entry.1 = display.map(String::from);
         }
     }
 
