@@ -236,8 +236,8 @@ pub fn extract(text: &str, field: Field, opts: &ExtractOptions) -> Vec<Candidate
             scan_token(text, token, opts, &mut hits);
         }
     } else {
-        // Without the Bluesky rule only tokens with an `@` or a `/` can hold anything: go
-        // straight to those, in order.
+        // Without the Bluesky rule only tokens with an `@` (an address) or a `/` (a link) can
+        // hold anything, and most tokens are plain words: go straight to those, in order.
         let bytes = text.as_bytes();
         let mut done = 0;
         lanes::each_where(
@@ -291,12 +291,6 @@ pub fn ignored_by_bridges(text: &str, field: Field, opts: &ExtractOptions) -> Ve
 
 /// Runs the rules over one token: the part before a link as text, the link as a link.
 fn scan_token(text: &str, token: Range<usize>, opts: &ExtractOptions, out: &mut Vec<Hit>) {
-    // An address needs an `@` and a link a `/`; only a Bluesky name needs neither. Most
-    // tokens are plain words.
-    let bytes = &text.as_bytes()[token.clone()];
-    if !opts.bluesky() && !bytes.iter().any(|&b| b == b'@' || b == b'/') {
-        return;
-    }
     let link = link_start(text, &token);
     let prose = token.start..link.map_or(token.end, |(start, _)| start);
     if prose.start < prose.end {
