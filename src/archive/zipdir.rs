@@ -280,42 +280,35 @@ impl Zip64 {
     }
 }
 
-/// The data of the ZIP64 extra field (id 1), if the extra fields hold one.
-fn zip64_field(mut extra: &[u8]) -> Option<&[u8]> {
-    while extra.len() >= 4 {
+/// The extra fields of a header, (id, data) in order, up to the first that does not fit.
+fn extra_fields(mut extra: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
         let id = u16_at(extra, 0)?;
         let len = usize::from(u16_at(extra, 2)?);
         let data = extra.get(4..4 + len)?;
-        if id == 1 {
-            return Some(data);
-        }
         extra = &extra[4 + len..];
-    }
-    None
+        Some((id, data))
+    })
+}
+
+/// The data of the ZIP64 extra field (id 1), if the extra fields hold one.
+fn zip64_field(extra: &[u8]) -> Option<&[u8]> {
+    extra_fields(extra).find_map(|(id, data)| (id == 1).then_some(data))
 }
 
 /// The UTF-8 name of an Info-ZIP Unicode Path extra field (id 0x7075: a version byte, the
 /// CRC-32 of the stored name, the name), which stands in for the stored name when its
 /// checksum matches, as the `zip` crate reads it (WinZip and others store a legacy name).
-fn unicode_path<'e>(mut extra: &'e [u8], stored: &[u8]) -> Option<&'e [u8]> {
-    let mut found = None;
-    while extra.len() >= 4 {
-        let (Some(id), Some(len)) = (u16_at(extra, 0), u16_at(extra, 2)) else {
-            break;
-        };
-        let Some(data) = extra.get(4..4 + usize::from(len)) else {
-            break;
-        };
-        if id == 0x7075
-            && data.len() >= 5
-            && u32_at(data, 1) == Some(crc32(stored))
-            && std::str::from_utf8(&data[5..]).is_ok()
-        {
-            found = Some(&data[5..]);
-        }
-        extra = &extra[4 + usize::from(len)..];
-    }
-    found
+fn unicode_path<'e>(extra: &'e [u8], stored: &[u8]) -> Option<&'e [u8]> {
+    extra_fields(extra)
+        .filter(|&(id, data)| {
+            id == 0x7075
+                && data.len() >= 5
+                && u32_at(data, 1) == Some(crc32fast::hash(stored))
+                && std::str::from_utf8(&data[5..]).is_ok()
+        })
+        .map(|(_, data)| &data[5..])
+        .last()
 }
 
 /// Where an entry's data starts: after its local header's name and extra field.
@@ -327,15 +320,6 @@ pub fn data_start(file: &PosFile, stored: &Stored) -> io::Result<u64> {
     let lens =
         u64::from(u16_at(&local, 26).unwrap_or(0)) + u64::from(u16_at(&local, 28).unwrap_or(0));
     Ok(stored.header_start + 30 + lens)
-}
-
-/// The CRC-32 of `bytes` (the zip checksum), for the few bytes of a name.
-fn crc32(bytes: &[u8]) -> u32 {
-    !bytes.iter().fold(!0u32, |crc, &byte| {
-        (0..8).fold(crc ^ u32::from(byte), |c, _| {
-            (c >> 1) ^ (0xEDB8_8320 & 0u32.wrapping_sub(c & 1))
-        })
-    })
 }
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {
