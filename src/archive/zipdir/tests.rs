@@ -118,7 +118,10 @@ fn an_info_zip_unicode_path_names_the_entry_as_the_crate_does() {
     // extra field 0x7075, with the checksum of the legacy name.
     let legacy = b"data/caf\x82.txt";
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (placeholder, crc) in [("data/cafe.txt", crc32fast::hash(legacy)), ("data/cafu.txt", 7)] {
+    for (placeholder, crc) in [
+        ("data/cafe.txt", crc32fast::hash(legacy)),
+        ("data/cafu.txt", 7),
+    ] {
         let mut field = vec![1];
         field.extend_from_slice(&crc.to_le_bytes());
         field.extend_from_slice("data/café.txt".as_bytes());
